@@ -1,0 +1,153 @@
+//! The typed records of the registry, one struct per interchange-v1 table.
+//!
+//! `Option` means *unknown* (an empty cell), which is never the same as zero: the policy
+//! engine reports "cannot decide: missing X" instead of guessing. Columns a file carried
+//! that the format does not know are kept in `extra`, in file order, never dropped.
+
+use crate::{Area, Date, DisabilityKind, Employment, EventKind, Fen, HospitalLevel, Illness, Relation, RegionCode, SelfCare, Sex};
+
+/// Columns outside the format, kept aside as (column, value).
+pub type Extra = Vec<(String, String)>;
+
+/// 户: one row of `households.csv`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Household {
+    pub household_id: String,
+    pub region_code: RegionCode,
+    pub area: Option<Area>,
+    pub savings: Option<Fen>,
+    pub houses: Option<u32>,
+    pub vehicles: Option<u32>,
+    pub address: Option<String>,
+    pub extra: Extra,
+}
+
+/// One row of `persons.csv`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub person_id: String,
+    pub household_id: String,
+    /// Validated 18-character number, final `X` upper-case.
+    pub id_number: String,
+    pub name: String,
+    pub sex: Sex,
+    pub birth_date: Date,
+    pub relation: Relation,
+    pub disability_grade: Option<u8>,
+    pub disability_kind: Option<DisabilityKind>,
+    pub self_care: Option<SelfCare>,
+    pub employment: Option<Employment>,
+    pub wage_income: Option<Fen>,
+    pub business_income: Option<Fen>,
+    pub property_income: Option<Fen>,
+    pub transfer_income: Option<Fen>,
+    pub illness: Option<Illness>,
+    pub capable_supporter: Option<bool>,
+    pub orphan: Option<bool>,
+    pub deceased_on: Option<Date>,
+    pub extra: Extra,
+}
+
+/// One medical-insurance settlement (医保结算) of `hospital_stays.csv`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HospitalStay {
+    pub stay_id: String,
+    pub person_id: String,
+    pub admit_date: Date,
+    pub discharge_date: Date,
+    pub hospital_level: HospitalLevel,
+    pub in_district: bool,
+    pub total_cost: Fen,
+    /// 政策范围内费用, never above `total_cost`.
+    pub covered_cost: Fen,
+    pub extra: Extra,
+}
+
+/// A signal from another department (`events.csv`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub event_id: String,
+    pub person_id: Option<String>,
+    pub household_id: String,
+    pub kind: EventKind,
+    pub date: Date,
+    pub amount: Option<Fen>,
+    pub note: Option<String>,
+    pub extra: Extra,
+}
+
+/// Who receives what today (`enrollments.csv`); keyed by (household, person, program).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enrollment {
+    pub household_id: String,
+    pub person_id: Option<String>,
+    pub program: String,
+    pub since: Date,
+    pub monthly_amount: Option<Fen>,
+    pub until: Option<Date>,
+    pub extra: Extra,
+}
+
+impl Enrollment {
+    /// The upsert key (monitoring-rules.md: household, person, program).
+    pub fn key(&self) -> (&str, &str, &str) {
+        (&self.household_id, self.person_id.as_deref().unwrap_or(""), &self.program)
+    }
+}
+
+/// Error type of a [`RecordSink`]: whatever the destination (file, database, memory) fails with.
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A destination for a stream of registry records — the CSV writers, a store being
+/// exported, a synthetic district being generated. Calls may interleave tables.
+pub trait RecordSink {
+    fn household(&mut self, r: &Household) -> Result<(), SinkError>;
+    fn person(&mut self, r: &Person) -> Result<(), SinkError>;
+    fn stay(&mut self, r: &HospitalStay) -> Result<(), SinkError>;
+    fn event(&mut self, r: &Event) -> Result<(), SinkError>;
+    fn enrollment(&mut self, r: &Enrollment) -> Result<(), SinkError>;
+}
+
+/// Collects records in memory, in arrival order (tests, small exports).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Registry {
+    pub households: Vec<Household>,
+    pub persons: Vec<Person>,
+    pub stays: Vec<HospitalStay>,
+    pub events: Vec<Event>,
+    pub enrollments: Vec<Enrollment>,
+}
+
+impl Registry {
+    /// Sorts every table by its key, so two registries compare independently of order.
+    pub fn sort(&mut self) {
+        self.households.sort_by(|a, b| a.household_id.cmp(&b.household_id));
+        self.persons.sort_by(|a, b| a.person_id.cmp(&b.person_id));
+        self.stays.sort_by(|a, b| a.stay_id.cmp(&b.stay_id));
+        self.events.sort_by(|a, b| a.event_id.cmp(&b.event_id));
+        self.enrollments.sort_by(|a, b| a.key().cmp(&b.key()));
+    }
+}
+
+impl RecordSink for Registry {
+    fn household(&mut self, r: &Household) -> Result<(), SinkError> {
+        self.households.push(r.clone());
+        Ok(())
+    }
+    fn person(&mut self, r: &Person) -> Result<(), SinkError> {
+        self.persons.push(r.clone());
+        Ok(())
+    }
+    fn stay(&mut self, r: &HospitalStay) -> Result<(), SinkError> {
+        self.stays.push(r.clone());
+        Ok(())
+    }
+    fn event(&mut self, r: &Event) -> Result<(), SinkError> {
+        self.events.push(r.clone());
+        Ok(())
+    }
+    fn enrollment(&mut self, r: &Enrollment) -> Result<(), SinkError> {
+        self.enrollments.push(r.clone());
+        Ok(())
+    }
+}
