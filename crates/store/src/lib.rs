@@ -1,1 +1,113 @@
-//! placeholder
+//! The registry's storage — the only crate that speaks SQL.
+//!
+//! One interface, [`Store`], with two real backends:
+//!
+//! - [`sqlite`]: the embedded default, a single file in WAL mode;
+//! - [`postgres`]: for a city or province; bulk writes go through `COPY`.
+//!
+//! Schema migrations are versioned SQL files under `migrations/{sqlite,postgres}/`,
+//! applied in order on [`open`] and recorded in `schema_migrations`. Money is stored as
+//! integer fen (`INTEGER`/`BIGINT`), never as a float; unknown values are `NULL`.
+//!
+//! Writes happen inside a [`Batch`]: everything or nothing, committed explicitly,
+//! rolled back when dropped.
+
+use minsheng_model::{Enrollment, Event, HospitalStay, Household, Person, RecordSink, RegionTable};
+use std::collections::{HashMap, HashSet};
+
+pub mod postgres;
+pub mod sqlite;
+
+/// Which backend a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A failure of the storage layer, with enough context to act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    #[error("migration {version} ({name}) failed: {detail}")]
+    Migration { version: u32, name: String, detail: String },
+    #[error("stored value not readable: table {table}, key {key}, column {column}, value {value:?}")]
+    Corrupt { table: &'static str, key: String, column: &'static str, value: String },
+    #[error("cannot open database {url:?}: {detail}")]
+    Open { url: String, detail: String },
+    #[error("export sink failed: {0}")]
+    Sink(minsheng_model::SinkError),
+}
+
+/// What is already stored that the importer must know to check a batch's references
+/// and the one-head rule without re-reading the database row by row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Keys {
+    pub households: HashSet<String>,
+    /// person_id → (household_id, relation is `head`).
+    pub persons: HashMap<String, (String, bool)>,
+}
+
+/// Row counts per table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub regions: u64,
+    pub households: u64,
+    pub persons: u64,
+    pub stays: u64,
+    pub events: u64,
+    pub enrollments: u64,
+}
+
+/// The storage interface every backend implements. Synchronous: the web layer calls it
+/// from a blocking thread pool; the CLI calls it directly.
+pub trait Store: Send {
+    fn backend(&self) -> Backend;
+
+    /// The stored region tree (empty until [`Store::replace_regions`] was called).
+    fn regions(&mut self) -> Result<RegionTable, StoreError>;
+
+    /// Replaces the region tree in one transaction.
+    fn replace_regions(&mut self, table: &RegionTable) -> Result<(), StoreError>;
+
+    /// Ids of stored households and persons (for reference and head checks).
+    fn keys(&mut self) -> Result<Keys, StoreError>;
+
+    /// Starts an all-or-nothing write.
+    fn begin(&mut self) -> Result<Box<dyn Batch + '_>, StoreError>;
+
+    /// Streams every stored record into `sink`, each table ordered by its key
+    /// (households, persons, stays, events by id; enrollments by (household, person, program)).
+    fn export(&mut self, sink: &mut dyn RecordSink) -> Result<(), StoreError>;
+
+    fn counts(&mut self) -> Result<Counts, StoreError>;
+}
+
+/// An open write transaction. Each `upsert_*` inserts new keys and replaces stored rows
+/// whose values differ, and returns how many rows were inserted or changed (rows equal to
+/// the stored ones are left untouched and not counted). Dropping without
+/// [`Batch::commit`] rolls everything back.
+pub trait Batch {
+    fn upsert_households(&mut self, rows: &[Household]) -> Result<u64, StoreError>;
+    fn upsert_persons(&mut self, rows: &[Person]) -> Result<u64, StoreError>;
+    fn upsert_stays(&mut self, rows: &[HospitalStay]) -> Result<u64, StoreError>;
+    fn upsert_events(&mut self, rows: &[Event]) -> Result<u64, StoreError>;
+    /// Keyed by (household_id, person_id or empty, program).
+    fn upsert_enrollments(&mut self, rows: &[Enrollment]) -> Result<u64, StoreError>;
+    fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+/// Opens (creating if needed) and migrates the database at `url`: a `postgres://` or
+/// `postgresql://` URL, or else a SQLite file path (an optional `sqlite://` prefix is
+/// stripped).
+pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Box::new(postgres::PgStore::open(url)?))
+    } else {
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        Ok(Box::new(sqlite::SqliteStore::open(path)?))
+    }
+}
