@@ -1,1 +1,18 @@
-//! placeholder
+//! Use cases: what a person asks minsheng to do, wired from the lower crates.
+//!
+//! - [`registry`]: open a store by URL and make sure it has a region table;
+//! - [`import`]: interchange files → validated, typed rows in the store, all-or-nothing
+//!   or partial, with every rejected row explained;
+//! - [`export`]: the store → interchange CSV;
+//! - [`synth`]: a synthetic district written as interchange CSV;
+//! - [`demo`]: the newcomer's one command — a demo district in SQLite.
+//!
+//! This is where later capabilities (evaluation, monitoring, cases, the jurisdiction
+//! check) are wired; the crates below stay free of each other.
+
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod import;
+pub mod registry;
+pub mod synth;

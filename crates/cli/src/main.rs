@@ -1,1 +1,167 @@
-fn main() {}
+//! `minsheng` — the one command of the platform. Parses flags, calls `minsheng-app`,
+//! prints. Exit codes: 0 success, 1 failure, 2 rows were refused (import).
+
+mod import_cmd;
+mod progress;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "minsheng",
+    version,
+    about = "民生 minsheng — 社会救助与基本公共服务平台 / social assistance and basic public services"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 导入部门数据（interchange-v1 CSV/XLSX）/ import interchange-v1 files into the registry
+    Import(import_cmd::ImportArgs),
+    /// 导出登记库为 interchange-v1 CSV / export the registry as interchange-v1 CSV
+    Export {
+        /// SQLite file path or postgres:// URL
+        #[arg(long)]
+        db: String,
+        /// Folder to write households.csv … enrollments.csv into
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 生成模拟辖区数据 / write a seeded synthetic district as interchange-v1 CSV
+    Synth {
+        #[arg(long)]
+        households: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+        /// Reference month (ages, stays, enrollments), YYYY-MM
+        #[arg(long, default_value = "2024-06")]
+        month: String,
+    },
+    /// 演示：创建（或复用）一个约两万户的模拟辖区 SQLite 数据库 / create or reuse the demo district
+    Demo {
+        #[arg(long, default_value = "demo/minsheng-demo.sqlite")]
+        db: PathBuf,
+        #[arg(long, default_value_t = minsheng_app::demo::DEMO_HOUSEHOLDS)]
+        households: u64,
+    },
+    /// 区划表 / region table
+    Regions {
+        #[command(subcommand)]
+        command: RegionsCommand,
+    },
+    /// 登记库概况 / row counts of the registry
+    Stats {
+        #[arg(long)]
+        db: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegionsCommand {
+    /// Replace the region table with a file of `code,level,name,parent_code`
+    Load {
+        #[arg(long)]
+        db: String,
+        file: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn parse_month(s: &str) -> anyhow::Result<minsheng_model::Date> {
+    minsheng_model::date::parse_iso(&format!("{s}-01"))
+        .with_context(|| format!("月份 {s:?} 应为 YYYY-MM，如 2024-06"))
+}
+
+fn print_counts(c: &minsheng_store::Counts) {
+    println!(
+        "  家庭 households {}  人员 persons {}  住院结算 stays {}  事件 events {}  待遇 enrollments {}  区划 regions {}",
+        c.households, c.persons, c.stays, c.events, c.enrollments, c.regions
+    );
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Import(args) => import_cmd::run(args),
+        Command::Export { db, out } => {
+            let mut store = minsheng_app::registry::open(&db)?;
+            minsheng_app::export::export(store.as_mut(), &out)?;
+            println!("已导出到 {} / exported", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Synth {
+            households,
+            seed,
+            out,
+            month,
+        } => {
+            let cfg = minsheng_app::synth::SynthConfig {
+                households,
+                seed,
+                month: parse_month(&month)?,
+            };
+            let s = minsheng_app::synth::synth_to_dir(&cfg, &out)?;
+            println!(
+                "已生成模拟辖区 / synthetic district written to {}: {} households, {} persons, {} stays, {} events, {} enrollments",
+                out.display(),
+                s.households,
+                s.persons,
+                s.stays,
+                s.events,
+                s.enrollments
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { db, households } => {
+            let progress = progress::Bars::new(false);
+            let outcome = minsheng_app::demo::demo(&db, households, &progress)?;
+            match &outcome.imported {
+                Some(s) => println!(
+                    "已创建演示辖区 / demo district created: {} (导入 {} 行，用时见上)",
+                    outcome.db.display(),
+                    s.rows_imported
+                ),
+                None => println!(
+                    "已复用演示辖区 / reusing the demo district: {}",
+                    outcome.db.display()
+                ),
+            }
+            print_counts(&outcome.counts);
+            println!(
+                "下一步 / next: minsheng stats --db {}",
+                outcome.db.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Regions {
+            command: RegionsCommand::Load { db, file },
+        } => {
+            let mut store = minsheng_app::registry::open(&db)?;
+            let t = minsheng_app::registry::load_regions(store.as_mut(), &file)?;
+            println!("已载入区划表 / region table loaded: {} regions", t.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { db } => {
+            let mut store = minsheng_app::registry::open(&db)?;
+            print_counts(&store.counts()?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

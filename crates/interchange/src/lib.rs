@@ -12,4 +12,12 @@
 //!
 //! [`Problem`]: minsheng_model::Problem
 
+pub mod decode;
 pub mod regions;
+pub mod source;
+pub mod table;
+pub mod write;
+
+pub use source::{Location, Source, SourceError, TableReader, discover};
+pub use table::Table;
+pub use write::CsvDirWriter;

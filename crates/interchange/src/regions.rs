@@ -18,18 +18,35 @@ pub struct RegionFileError {
 
 /// The built-in tree of 绵阳市.
 pub fn default_table() -> RegionTable {
-    parse(MIANYANG_2023_CSV.as_bytes(), "mianyang-2023.csv").expect("built-in region table is valid")
+    parse(MIANYANG_2023_CSV.as_bytes(), "mianyang-2023.csv")
+        .expect("built-in region table is valid")
 }
 
 /// Reads a region file; `source_name` names it in errors.
 pub fn parse(input: impl std::io::Read, source_name: &str) -> Result<RegionTable, RegionFileError> {
-    let err = |line: u64, message: String| RegionFileError { source_name: source_name.to_owned(), line, message };
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(input);
+    let err = |line: u64, message: String| RegionFileError {
+        source_name: source_name.to_owned(),
+        line,
+        message,
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(input);
     let header = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
     let col = |name: &str| {
-        header.iter().position(|h| h.trim() == name).ok_or_else(|| err(1, format!("缺少列 {name}（应有 code,level,name,parent_code）")))
+        header.iter().position(|h| h.trim() == name).ok_or_else(|| {
+            err(
+                1,
+                format!("缺少列 {name}（应有 code,level,name,parent_code）"),
+            )
+        })
     };
-    let (c_code, c_level, c_name, c_parent) = (col("code")?, col("level")?, col("name")?, col("parent_code")?);
+    let (c_code, c_level, c_name, c_parent) = (
+        col("code")?,
+        col("level")?,
+        col("name")?,
+        col("parent_code")?,
+    );
     let mut regions = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| err(e.position().map_or(0, |p| p.line()), e.to_string()))?;
@@ -37,16 +54,34 @@ pub fn parse(input: impl std::io::Read, source_name: &str) -> Result<RegionTable
         let field = |i: usize| rec.get(i).unwrap_or("").trim();
         let code = RegionCode::parse(field(c_code))
             .ok_or_else(|| err(line, format!("区划代码 {:?} 应为12位数字", field(c_code))))?;
-        let level = RegionLevel::from_code(field(c_level))
-            .ok_or_else(|| err(line, format!("级别 {:?} 应为 province/city/county/township/village", field(c_level))))?;
+        let level = RegionLevel::from_code(field(c_level)).ok_or_else(|| {
+            err(
+                line,
+                format!(
+                    "级别 {:?} 应为 province/city/county/township/village",
+                    field(c_level)
+                ),
+            )
+        })?;
         if level != code.level() {
-            return Err(err(line, format!("级别 {} 与代码 {code} 的层级不符", level.code())));
+            return Err(err(
+                line,
+                format!("级别 {} 与代码 {code} 的层级不符", level.code()),
+            ));
         }
         let parent = match field(c_parent) {
             "" => None,
-            p => Some(RegionCode::parse(p).ok_or_else(|| err(line, format!("上级代码 {p:?} 应为12位数字")))?),
+            p => Some(
+                RegionCode::parse(p)
+                    .ok_or_else(|| err(line, format!("上级代码 {p:?} 应为12位数字")))?,
+            ),
         };
-        regions.push(Region { code, level, name: field(c_name).to_owned(), parent });
+        regions.push(Region {
+            code,
+            level,
+            name: field(c_name).to_owned(),
+            parent,
+        });
     }
     RegionTable::new(regions).map_err(|e| err(0, e.to_string()))
 }
@@ -63,7 +98,10 @@ mod tests {
         assert_eq!(t.at_level(RegionLevel::Village).count(), 2071);
         let fucheng = RegionCode::parse("510703000000").unwrap();
         assert_eq!(t.get(fucheng).unwrap().name, "涪城区");
-        assert_eq!(t.path_name(RegionCode::parse("510703001000").unwrap()), "四川省 绵阳市 涪城区 城厢街道");
+        assert_eq!(
+            t.path_name(RegionCode::parse("510703001000").unwrap()),
+            "四川省 绵阳市 涪城区 城厢街道"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Strict ISO 8601 calendar dates (`2024-03-01`), the only date form of interchange-v1.
 
-pub use chrono::NaiveDate as Date;
 use chrono::Datelike;
+pub use chrono::NaiveDate as Date;
 
 /// Parses exactly `YYYY-MM-DD` (four-digit year, two-digit month and day) into a date
 /// that exists in the calendar. Returns `None` for anything else.
@@ -11,7 +11,9 @@ pub fn parse_iso(text: &str) -> Option<Date> {
         return None;
     }
     let num = |s: &[u8]| -> Option<u32> {
-        s.iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+        s.iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
     };
     let y = num(&b[0..4])?;
     let m = num(&b[5..7])?;

@@ -29,7 +29,11 @@ pub fn id(s: &str) -> FieldResult<String> {
 pub fn opt_id(s: &str) -> FieldResult<Option<String>> {
     match non_empty(s) {
         None => Ok(None),
-        Some(t) if t.len() <= 64 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') => {
+        Some(t)
+            if t.len() <= 64
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') =>
+        {
             Ok(Some(t.to_owned()))
         }
         Some(_) => Err(ProblemKind::BadId),
@@ -49,7 +53,9 @@ pub fn money(s: &str) -> FieldResult<Fen> {
 }
 
 pub fn opt_money(s: &str) -> FieldResult<Option<Fen>> {
-    non_empty(s).map(|t| Fen::parse_yuan(t).map_err(ProblemKind::Money)).transpose()
+    non_empty(s)
+        .map(|t| Fen::parse_yuan(t).map_err(ProblemKind::Money))
+        .transpose()
 }
 
 pub fn date(s: &str) -> FieldResult<Date> {
@@ -57,7 +63,9 @@ pub fn date(s: &str) -> FieldResult<Date> {
 }
 
 pub fn opt_date(s: &str) -> FieldResult<Option<Date>> {
-    non_empty(s).map(|t| crate::date::parse_iso(t).ok_or(ProblemKind::Date)).transpose()
+    non_empty(s)
+        .map(|t| crate::date::parse_iso(t).ok_or(ProblemKind::Date))
+        .transpose()
 }
 
 fn parse_bool(t: &str) -> FieldResult<bool> {
@@ -90,12 +98,28 @@ pub fn opt_int(s: &str, min: i64, max: i64) -> FieldResult<Option<i64>> {
 }
 
 /// A vocabulary code (see [`crate::enums`]); `from_code` and `expected` come from the enum.
-pub fn code<T>(s: &str, from_code: fn(&str) -> Option<T>, expected: fn() -> String) -> FieldResult<T> {
-    from_code(required(s)?).ok_or_else(|| ProblemKind::Enum { expected: expected() })
+pub fn code<T>(
+    s: &str,
+    from_code: fn(&str) -> Option<T>,
+    expected: fn() -> String,
+) -> FieldResult<T> {
+    from_code(required(s)?).ok_or_else(|| ProblemKind::Enum {
+        expected: expected(),
+    })
 }
 
-pub fn opt_code<T>(s: &str, from_code: fn(&str) -> Option<T>, expected: fn() -> String) -> FieldResult<Option<T>> {
-    non_empty(s).map(|t| from_code(t).ok_or_else(|| ProblemKind::Enum { expected: expected() })).transpose()
+pub fn opt_code<T>(
+    s: &str,
+    from_code: fn(&str) -> Option<T>,
+    expected: fn() -> String,
+) -> FieldResult<Option<T>> {
+    non_empty(s)
+        .map(|t| {
+            from_code(t).ok_or_else(|| ProblemKind::Enum {
+                expected: expected(),
+            })
+        })
+        .transpose()
 }
 
 /// An 18-character ID number, normalised (final `x` → `X`), with the facts it encodes.
@@ -110,9 +134,9 @@ pub fn village_code(s: &str, table: &RegionTable) -> FieldResult<RegionCode> {
     let code = RegionCode::parse(required(s)?).ok_or(ProblemKind::RegionShape)?;
     match table.get(code) {
         None => Err(ProblemKind::RegionUnknown),
-        Some(r) if r.level != crate::RegionLevel::Village => {
-            Err(ProblemKind::RegionNotVillage { level: r.level.label() })
-        }
+        Some(r) if r.level != crate::RegionLevel::Village => Err(ProblemKind::RegionNotVillage {
+            level: r.level.label(),
+        }),
         Some(_) => Ok(code),
     }
 }
@@ -122,13 +146,28 @@ pub fn village_code(s: &str, table: &RegionTable) -> FieldResult<RegionCode> {
 pub fn check_person(p: &Person, facts: IdFacts) -> Vec<(&'static str, ProblemKind)> {
     let mut out = Vec::new();
     if p.birth_date != facts.birth_date {
-        out.push(("birth_date", ProblemKind::BirthDateMismatch { from_id: crate::date::to_iso(facts.birth_date) }));
+        out.push((
+            "birth_date",
+            ProblemKind::BirthDateMismatch {
+                from_id: crate::date::to_iso(facts.birth_date),
+            },
+        ));
     }
     if p.sex != facts.sex {
-        out.push(("sex", ProblemKind::SexMismatch { from_id: facts.sex.code() }));
+        out.push((
+            "sex",
+            ProblemKind::SexMismatch {
+                from_id: facts.sex.code(),
+            },
+        ));
     }
     if p.deceased_on.is_some_and(|d| d < p.birth_date) {
-        out.push(("deceased_on", ProblemKind::DateOrder { other: "birth_date" }));
+        out.push((
+            "deceased_on",
+            ProblemKind::DateOrder {
+                other: "birth_date",
+            },
+        ));
     }
     out
 }
@@ -140,7 +179,12 @@ pub fn check_stay(s: &HospitalStay) -> Vec<(&'static str, ProblemKind)> {
         out.push(("covered_cost", ProblemKind::CoveredAboveTotal));
     }
     if s.discharge_date < s.admit_date {
-        out.push(("discharge_date", ProblemKind::DateOrder { other: "admit_date" }));
+        out.push((
+            "discharge_date",
+            ProblemKind::DateOrder {
+                other: "admit_date",
+            },
+        ));
     }
     out
 }
@@ -172,7 +216,10 @@ mod tests {
 
     #[test]
     fn codes_list_what_is_expected() {
-        assert_eq!(code("head", Relation::from_code, Relation::expected_list), Ok(Relation::Head));
+        assert_eq!(
+            code("head", Relation::from_code, Relation::expected_list),
+            Ok(Relation::Head)
+        );
         let err = code("户主", Relation::from_code, Relation::expected_list).unwrap_err();
         assert!(err.to_string().contains("head 户主"), "{err}");
     }
@@ -180,9 +227,18 @@ mod tests {
     #[test]
     fn integers_in_range() {
         assert_eq!(opt_int("4", 0, 4), Ok(Some(4)));
-        assert_eq!(opt_int("5", 0, 4), Err(ProblemKind::Integer { min: 0, max: 4 }));
-        assert_eq!(opt_int("-1", 0, 4), Err(ProblemKind::Integer { min: 0, max: 4 }));
-        assert_eq!(opt_int("1.5", 0, 4), Err(ProblemKind::Integer { min: 0, max: 4 }));
+        assert_eq!(
+            opt_int("5", 0, 4),
+            Err(ProblemKind::Integer { min: 0, max: 4 })
+        );
+        assert_eq!(
+            opt_int("-1", 0, 4),
+            Err(ProblemKind::Integer { min: 0, max: 4 })
+        );
+        assert_eq!(
+            opt_int("1.5", 0, 4),
+            Err(ProblemKind::Integer { min: 0, max: 4 })
+        );
     }
 
     #[test]

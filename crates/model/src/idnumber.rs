@@ -35,7 +35,11 @@ pub struct IdFacts {
 /// The ISO 7064 MOD 11-2 check character for 17 ASCII digits.
 pub fn check_char(first17: &[u8]) -> char {
     debug_assert_eq!(first17.len(), 17);
-    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = first17
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     char::from(CHECK[(sum % 11) as usize])
 }
 
@@ -54,16 +58,24 @@ pub fn check(id: &str) -> Result<IdFacts, IdNumberError> {
     if !(last.is_ascii_digit() || last == b'X') {
         return Err(IdNumberError::Characters);
     }
-    let digits = |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, c| a * 10 + u32::from(c - b'0'));
+    let digits =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, c| a * 10 + u32::from(c - b'0'));
     let birth_date = i32::try_from(digits(6..10))
         .ok()
         .and_then(|y| Date::from_ymd_opt(y, digits(10..12), digits(12..14)))
         .ok_or(IdNumberError::BirthDate)?;
     let expected = check_char(&b[..17]);
     if char::from(last) != expected {
-        return Err(IdNumberError::CheckDigit { expected, found: char::from(b[17]) });
+        return Err(IdNumberError::CheckDigit {
+            expected,
+            found: char::from(b[17]),
+        });
     }
-    let sex = if (b[16] - b'0') % 2 == 1 { Sex::M } else { Sex::F };
+    let sex = if (b[16] - b'0') % 2 == 1 {
+        Sex::M
+    } else {
+        Sex::F
+    };
     Ok(IdFacts { birth_date, sex })
 }
 
@@ -103,14 +115,26 @@ mod tests {
 
     #[test]
     fn refuses_wrong_check_digit() {
-        assert_eq!(check("110105194912310021"), Err(IdNumberError::CheckDigit { expected: 'X', found: '1' }));
+        assert_eq!(
+            check("110105194912310021"),
+            Err(IdNumberError::CheckDigit {
+                expected: 'X',
+                found: '1'
+            })
+        );
     }
 
     #[test]
     fn refuses_bad_shapes() {
-        assert_eq!(check("110105491231002"), Err(IdNumberError::Length { len: 15 }));
+        assert_eq!(
+            check("110105491231002"),
+            Err(IdNumberError::Length { len: 15 })
+        );
         assert_eq!(check("1101051949123100AX"), Err(IdNumberError::Characters));
-        assert_eq!(check("１１０１０５１９４９１２３１００２X"), Err(IdNumberError::Characters));
+        assert_eq!(
+            check("１１０１０５１９４９１２３１００２X"),
+            Err(IdNumberError::Characters)
+        );
         assert_eq!(check("110105194913310021"), Err(IdNumberError::BirthDate));
     }
 

@@ -95,7 +95,11 @@ impl Fen {
         debug_assert!(unit > 0);
         let q = self.0.div_euclid(unit);
         let r = self.0.rem_euclid(unit);
-        Fen(if r * 2 >= unit { (q + 1) * unit } else { q * unit })
+        Fen(if r * 2 >= unit {
+            (q + 1) * unit
+        } else {
+            q * unit
+        })
     }
 
     pub fn max(self, other: Fen) -> Fen {
@@ -121,7 +125,11 @@ fn parse_plain(b: &[u8]) -> Result<Fen, MoneyError> {
     };
     let is_digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
     let has_point = int_part.len() != b.len();
-    if int_part.is_empty() || !is_digits(int_part) || !is_digits(frac) || (has_point && frac.is_empty()) {
+    if int_part.is_empty()
+        || !is_digits(int_part)
+        || !is_digits(frac)
+        || (has_point && frac.is_empty())
+    {
         return Err(MoneyError::NotANumber);
     }
     if frac.len() > 2 {

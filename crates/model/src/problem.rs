@@ -19,7 +19,11 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(column: impl Into<String>, value: impl Into<String>, kind: ProblemKind) -> Problem {
-        Problem { column: column.into(), value: value.into(), kind }
+        Problem {
+            column: column.into(),
+            value: value.into(),
+            kind,
+        }
     }
 }
 
@@ -34,38 +38,60 @@ pub enum ProblemKind {
     Date,
     Bool,
     /// Not one of the vocabulary's codes; `expected` lists them with labels.
-    Enum { expected: String },
+    Enum {
+        expected: String,
+    },
     /// An integer outside `min..=max`.
-    Integer { min: i64, max: i64 },
+    Integer {
+        min: i64,
+        max: i64,
+    },
     IdNumber(IdNumberError),
     /// The birth date column differs from the one in the ID number.
-    BirthDateMismatch { from_id: String },
+    BirthDateMismatch {
+        from_id: String,
+    },
     /// The sex column differs from the one in the ID number.
-    SexMismatch { from_id: &'static str },
+    SexMismatch {
+        from_id: &'static str,
+    },
     /// Not 12 digits.
     RegionShape,
     /// 12 digits, but not in the deployment's region table.
     RegionUnknown,
     /// In the table, but a county or township, not a village/community.
-    RegionNotVillage { level: &'static str },
+    RegionNotVillage {
+        level: &'static str,
+    },
     /// covered_cost > total_cost.
     CoveredAboveTotal,
     /// A date that must not be before another (`other` names that column).
-    DateOrder { other: &'static str },
-    /// The same id appeared earlier in the batch, at `first` (file:line).
-    DuplicateId { first: String },
+    DateOrder {
+        other: &'static str,
+    },
+    /// The same id appears on another row of the batch (`other` says where); every copy
+    /// is refused, since which one is right is for a person to decide.
+    DuplicateId {
+        other: String,
+    },
     /// A referenced household is neither in the batch nor in the registry.
     UnknownHousehold,
     /// A referenced person is neither in the batch nor in the registry.
     UnknownPerson,
     /// The person exists but belongs to another household (`actual`).
-    PersonNotInHousehold { actual: String },
+    PersonNotInHousehold {
+        actual: String,
+    },
     /// The household has no person with relation `head`.
     NoHead,
     /// The household has more than one `head`; `lines` says where.
-    SeveralHeads { lines: String },
+    SeveralHeads {
+        lines: String,
+    },
     /// The row depends on a row that was refused (`what` names it).
-    DependsOnRejected { what: String },
+    DependsOnRejected {
+        what: String,
+    },
     /// A column the format does not know (a warning, not a refusal: the value is kept).
     UnknownColumn,
     /// A required column is absent from the header.
@@ -73,7 +99,9 @@ pub enum ProblemKind {
     /// The same column twice in one header.
     DuplicateColumn,
     /// The file could not be read as CSV/XLSX at this point (`detail` from the reader).
-    Unreadable { detail: String },
+    Unreadable {
+        detail: String,
+    },
 }
 
 impl ProblemKind {
@@ -144,28 +172,44 @@ impl fmt::Display for ProblemKind {
             IdNumber(IdNumberError::Characters) => {
                 f.write_str("身份证号前17位应为数字，最后一位为数字或 X（请使用半角字符）")
             }
-            IdNumber(IdNumberError::BirthDate) => f.write_str("身份证号第7至14位不是有效的出生日期"),
+            IdNumber(IdNumberError::BirthDate) => {
+                f.write_str("身份证号第7至14位不是有效的出生日期")
+            }
             IdNumber(IdNumberError::CheckDigit { expected, found }) => write!(
                 f,
                 "身份证号校验位错误：按 GB 11643 计算最后一位应为 {expected}，实为 {found}，号码可能录错"
             ),
             BirthDateMismatch { from_id } => {
-                write!(f, "出生日期与身份证号不一致：身份证号中的出生日期为 {from_id}")
+                write!(
+                    f,
+                    "出生日期与身份证号不一致：身份证号中的出生日期为 {from_id}"
+                )
             }
-            SexMismatch { from_id } => write!(f, "性别与身份证号不一致：按身份证号第17位应为 {from_id}"),
+            SexMismatch { from_id } => {
+                write!(f, "性别与身份证号不一致：按身份证号第17位应为 {from_id}")
+            }
             RegionShape => f.write_str("区划代码应为12位数字（统计用区划代码）"),
             RegionUnknown => f.write_str("区划代码不在本地区划表中，请核对，或先导入更新的区划表"),
             RegionNotVillage { level } => {
                 write!(f, "区划代码是{level}代码，家庭所在地应填写村（社区）级代码")
             }
-            CoveredAboveTotal => f.write_str("政策范围内费用（covered_cost）不能大于总费用（total_cost）"),
+            CoveredAboveTotal => {
+                f.write_str("政策范围内费用（covered_cost）不能大于总费用（total_cost）")
+            }
             DateOrder { other } => write!(f, "该日期不能早于 {other}"),
-            DuplicateId { first } => write!(f, "编号重复：同一编号已出现在 {first}"),
+            DuplicateId { other } => write!(
+                f,
+                "编号重复：同一编号也出现在{other}，各行均未接收，请核对后保留一行"
+            ),
             UnknownHousehold => f.write_str("所属家庭编号在本批数据和登记库中都不存在"),
             UnknownPerson => f.write_str("人员编号在本批数据和登记库中都不存在"),
             PersonNotInHousehold { actual } => write!(f, "该人员不属于此家庭，而属于家庭 {actual}"),
-            NoHead => f.write_str("该家庭没有户主（relation 为 head 的成员），每户须有且仅有一名户主"),
-            SeveralHeads { lines } => write!(f, "该家庭有多名户主（见 {lines}），每户须有且仅有一名户主"),
+            NoHead => {
+                f.write_str("该家庭没有户主（relation 为 head 的成员），每户须有且仅有一名户主")
+            }
+            SeveralHeads { lines } => {
+                write!(f, "该家庭有多名户主（见 {lines}），每户须有且仅有一名户主")
+            }
             DependsOnRejected { what } => write!(f, "所依赖的{what}未被接收，本行一并退回"),
             UnknownColumn => f.write_str("文件格式中没有此列；该列数据已另行保存，未被丢弃"),
             MissingColumn => f.write_str("缺少必需的列"),

@@ -4,7 +4,10 @@
 //! engine reports "cannot decide: missing X" instead of guessing. Columns a file carried
 //! that the format does not know are kept in `extra`, in file order, never dropped.
 
-use crate::{Area, Date, DisabilityKind, Employment, EventKind, Fen, HospitalLevel, Illness, Relation, RegionCode, SelfCare, Sex};
+use crate::{
+    Area, Date, DisabilityKind, Employment, EventKind, Fen, HospitalLevel, Illness, RegionCode,
+    Relation, SelfCare, Sex,
+};
 
 /// Columns outside the format, kept aside as (column, value).
 pub type Extra = Vec<(String, String)>;
@@ -91,7 +94,11 @@ pub struct Enrollment {
 impl Enrollment {
     /// The upsert key (monitoring-rules.md: household, person, program).
     pub fn key(&self) -> (&str, &str, &str) {
-        (&self.household_id, self.person_id.as_deref().unwrap_or(""), &self.program)
+        (
+            &self.household_id,
+            self.person_id.as_deref().unwrap_or(""),
+            &self.program,
+        )
     }
 }
 
@@ -121,7 +128,8 @@ pub struct Registry {
 impl Registry {
     /// Sorts every table by its key, so two registries compare independently of order.
     pub fn sort(&mut self) {
-        self.households.sort_by(|a, b| a.household_id.cmp(&b.household_id));
+        self.households
+            .sort_by(|a, b| a.household_id.cmp(&b.household_id));
         self.persons.sort_by(|a, b| a.person_id.cmp(&b.person_id));
         self.stays.sort_by(|a, b| a.stay_id.cmp(&b.stay_id));
         self.events.sort_by(|a, b| a.event_id.cmp(&b.event_id));

@@ -83,13 +83,13 @@ impl RegionCode {
     /// The level the code's shape says (trailing zero groups).
     pub const fn level(self) -> RegionLevel {
         let v = self.0;
-        if v % 1000 != 0 {
+        if !v.is_multiple_of(1000) {
             RegionLevel::Village
-        } else if v % 1_000_000 != 0 {
+        } else if !v.is_multiple_of(1_000_000) {
             RegionLevel::Township
-        } else if v % 100_000_000 != 0 {
+        } else if !v.is_multiple_of(100_000_000) {
             RegionLevel::County
-        } else if v % 10_000_000_000 != 0 {
+        } else if !v.is_multiple_of(10_000_000_000) {
             RegionLevel::City
         } else {
             RegionLevel::Province
@@ -148,7 +148,10 @@ pub enum RegionTableError {
     #[error("区划代码 {0} 重复出现")]
     Duplicate(RegionCode),
     #[error("区划代码 {code} 的上级 {parent} 不在表中")]
-    MissingParent { code: RegionCode, parent: RegionCode },
+    MissingParent {
+        code: RegionCode,
+        parent: RegionCode,
+    },
 }
 
 impl RegionTable {
@@ -164,12 +167,19 @@ impl RegionTable {
         for (i, r) in regions.iter().enumerate() {
             if let Some(p) = r.parent {
                 if !index.contains_key(&p) {
-                    return Err(RegionTableError::MissingParent { code: r.code, parent: p });
+                    return Err(RegionTableError::MissingParent {
+                        code: r.code,
+                        parent: p,
+                    });
                 }
                 children.entry(p).or_default().push(i);
             }
         }
-        Ok(RegionTable { regions, index, children })
+        Ok(RegionTable {
+            regions,
+            index,
+            children,
+        })
     }
 
     pub fn get(&self, code: RegionCode) -> Option<&Region> {
@@ -177,7 +187,8 @@ impl RegionTable {
     }
 
     pub fn is_village(&self, code: RegionCode) -> bool {
-        self.get(code).is_some_and(|r| r.level == RegionLevel::Village)
+        self.get(code)
+            .is_some_and(|r| r.level == RegionLevel::Village)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Region> {
@@ -194,7 +205,11 @@ impl RegionTable {
 
     /// Direct children, in table order.
     pub fn children(&self, code: RegionCode) -> impl Iterator<Item = &Region> {
-        self.children.get(&code).into_iter().flatten().map(|&i| &self.regions[i])
+        self.children
+            .get(&code)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.regions[i])
     }
 
     /// All regions of a level, in table order.
@@ -223,9 +238,15 @@ mod tests {
     fn levels_and_prefixes_follow_the_code_shape() {
         let v = RegionCode::parse("510703001001").unwrap();
         assert_eq!(v.level(), RegionLevel::Village);
-        assert_eq!(v.ancestor_at(RegionLevel::County).to_string(), "510703000000");
+        assert_eq!(
+            v.ancestor_at(RegionLevel::County).to_string(),
+            "510703000000"
+        );
         assert_eq!(RegionCode::parse("510703000000").unwrap().prefix(), 510703);
-        assert_eq!(RegionCode::parse("510700000000").unwrap().level(), RegionLevel::City);
+        assert_eq!(
+            RegionCode::parse("510700000000").unwrap().level(),
+            RegionLevel::City
+        );
         assert_eq!(v.county6(), 510703);
     }
 
@@ -236,7 +257,9 @@ mod tests {
         let v = RegionCode::parse("510703001001").unwrap();
         let other = RegionCode::parse("510704001001").unwrap();
         assert!(county.contains(v) && street.contains(v) && v.contains(v));
-        assert!(!county.contains(other) && !street.contains(RegionCode::parse("510703003001").unwrap()));
+        assert!(
+            !county.contains(other) && !street.contains(RegionCode::parse("510703003001").unwrap())
+        );
     }
 
     #[test]
@@ -257,8 +280,16 @@ mod tests {
         };
         let err = RegionTable::new(vec![r("510703001001", Some("510703001000"))]).unwrap_err();
         assert!(matches!(err, RegionTableError::MissingParent { .. }));
-        let t = RegionTable::new(vec![r("510703001000", None), r("510703001001", Some("510703001000"))]).unwrap();
-        assert_eq!(t.children(RegionCode::parse("510703001000").unwrap()).count(), 1);
+        let t = RegionTable::new(vec![
+            r("510703001000", None),
+            r("510703001001", Some("510703001000")),
+        ])
+        .unwrap();
+        assert_eq!(
+            t.children(RegionCode::parse("510703001000").unwrap())
+                .count(),
+            1
+        );
         assert!(t.is_village(RegionCode::parse("510703001001").unwrap()));
     }
 }

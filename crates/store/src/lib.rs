@@ -11,11 +11,23 @@
 //!
 //! Writes happen inside a [`Batch`]: everything or nothing, committed explicitly,
 //! rolled back when dropped.
+//!
+//! ```
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let path = dir.path().join("registry.db");
+//! let mut store = minsheng_store::open(path.to_str().unwrap()).unwrap();
+//! let mut batch = store.begin().unwrap();
+//! assert_eq!(batch.upsert_households(&[]).unwrap(), 0);
+//! batch.commit().unwrap();
+//! assert_eq!(store.counts().unwrap().households, 0);
+//! ```
 
 use minsheng_model::{Enrollment, Event, HospitalStay, Household, Person, RecordSink, RegionTable};
 use std::collections::{HashMap, HashSet};
 
+mod migrate;
 pub mod postgres;
+mod rows;
 pub mod sqlite;
 
 /// Which backend a store runs on.
@@ -33,13 +45,27 @@ pub enum StoreError {
     #[error("PostgreSQL: {0}")]
     Postgres(#[from] ::postgres::Error),
     #[error("migration {version} ({name}) failed: {detail}")]
-    Migration { version: u32, name: String, detail: String },
-    #[error("stored value not readable: table {table}, key {key}, column {column}, value {value:?}")]
-    Corrupt { table: &'static str, key: String, column: &'static str, value: String },
+    Migration {
+        version: u32,
+        name: String,
+        detail: String,
+    },
+    #[error(
+        "stored value not readable: table {table}, key {key}, column {column}, value {value:?}"
+    )]
+    Corrupt {
+        table: &'static str,
+        key: String,
+        column: &'static str,
+        value: String,
+    },
     #[error("cannot open database {url:?}: {detail}")]
     Open { url: String, detail: String },
     #[error("export sink failed: {0}")]
     Sink(minsheng_model::SinkError),
+    /// Sending `COPY` data failed in a way the driver did not report as its own error.
+    #[error("PostgreSQL COPY stream: {0}")]
+    CopyStream(std::io::Error),
 }
 
 /// What is already stored that the importer must know to check a batch's references
@@ -90,6 +116,10 @@ pub trait Store: Send {
 /// whose values differ, and returns how many rows were inserted or changed (rows equal to
 /// the stored ones are left untouched and not counted). Dropping without
 /// [`Batch::commit`] rolls everything back.
+///
+/// When one call carries several rows with the same key, the last one is what is stored
+/// (the importer refuses such duplicates before they get here, so how they are counted
+/// is left to the backend).
 pub trait Batch {
     fn upsert_households(&mut self, rows: &[Household]) -> Result<u64, StoreError>;
     fn upsert_persons(&mut self, rows: &[Person]) -> Result<u64, StoreError>;

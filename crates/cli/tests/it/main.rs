@@ -1,0 +1,199 @@
+//! The `minsheng` command as a person runs it: arguments in, files, output and exit code out.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn minsheng(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_minsheng"))
+        .args(args)
+        .output()
+        .expect("minsheng runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn synth(dir: &Path, households: &str) -> std::path::PathBuf {
+    let out = dir.join("district");
+    let o = minsheng(&[
+        "synth",
+        "--households",
+        households,
+        "--seed",
+        "11",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    out
+}
+
+/// Replaces the ID number of the first non-head person at or after data row `from`;
+/// returns the 1-based line changed.
+fn corrupt_one_id_number(persons_csv: &Path, from: usize) -> u64 {
+    let mut rdr = csv::Reader::from_path(persons_csv).unwrap();
+    let header = rdr.headers().unwrap().clone();
+    let idc = header.iter().position(|h| h == "id_number").unwrap();
+    let relc = header.iter().position(|h| h == "relation").unwrap();
+    let mut rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let i = (from..rows.len())
+        .find(|&i| &rows[i][relc] != "head")
+        .unwrap();
+    let mut fields: Vec<String> = rows[i].iter().map(str::to_owned).collect();
+    let id = &fields[idc];
+    let last = id.chars().last().unwrap();
+    fields[idc] = format!("{}{}", &id[..17], if last == '0' { '1' } else { '0' });
+    rows[i] = csv::StringRecord::from(fields);
+    let mut w = csv::Writer::from_path(persons_csv).unwrap();
+    w.write_record(&header).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    i as u64 + 2
+}
+
+#[test]
+fn a_wrong_id_number_in_a_100_000_row_file_is_reported_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let district = synth(dir.path(), "40000");
+    let persons = district.join("persons.csv");
+    let rows = csv::Reader::from_path(&persons).unwrap().records().count();
+    assert!(rows >= 100_000, "the district has {rows} persons");
+    let line = corrupt_one_id_number(&persons, 70_000);
+    let db = dir.path().join("r.sqlite");
+    let report = dir.path().join("refused.csv");
+    let args = [
+        "import",
+        "--db",
+        db.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+        district.to_str().unwrap(),
+    ];
+
+    // All or nothing: refused, reported, nothing written.
+    let o = minsheng(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let report_text = std::fs::read_to_string(&report).unwrap();
+    let lines: Vec<&str> = report_text.lines().collect();
+    assert_eq!(lines[0], "file,line,column,value,reason");
+    assert_eq!(lines.len(), 2, "{report_text}");
+    let fields = csv::ReaderBuilder::new()
+        .from_reader(report_text.as_bytes())
+        .records()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert!(fields[0].ends_with("persons.csv"));
+    assert_eq!(&fields[1], line.to_string().as_str());
+    assert_eq!(&fields[2], "id_number");
+    assert!(fields[4].contains("校验位"), "{}", &fields[4]);
+    assert!(text(&o).contains("本批次未写入任何数据"), "{}", text(&o));
+    let stats = minsheng(&["stats", "--db", db.to_str().unwrap()]);
+    assert!(
+        text(&stats).contains("家庭 households 0 "),
+        "{}",
+        text(&stats)
+    );
+
+    // --partial: the other rows are kept.
+    let mut partial = args.to_vec();
+    partial.insert(1, "--partial");
+    partial.push("--json");
+    let o = minsheng(&partial);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(summary["rows_rejected"], 1);
+    assert_eq!(summary["rejected_by_reason"]["id_number_check_digit"], 1);
+    let read = summary["rows_read"].as_u64().unwrap();
+    assert_eq!(summary["rows_imported"].as_u64().unwrap(), read - 1);
+    assert_eq!(summary["rows_unchanged"], 0);
+    assert_eq!(
+        summary["tables"]["persons"]["rows_imported"]
+            .as_u64()
+            .unwrap(),
+        rows as u64 - 1
+    );
+}
+
+#[test]
+fn json_summary_and_idempotent_reimport() {
+    let dir = tempfile::tempdir().unwrap();
+    let district = synth(dir.path(), "200");
+    let db = dir.path().join("r.sqlite");
+    let args = [
+        "import",
+        "--db",
+        db.to_str().unwrap(),
+        "--json",
+        district.to_str().unwrap(),
+    ];
+    let first = minsheng(&args);
+    assert!(first.status.success(), "{}", text(&first));
+    let s1: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    for key in [
+        "rows_read",
+        "rows_imported",
+        "rows_unchanged",
+        "rows_rejected",
+        "rejected_by_reason",
+    ] {
+        assert!(s1.get(key).is_some(), "missing {key} in {s1}");
+    }
+    assert_eq!(s1["rows_imported"], s1["rows_read"]);
+    let second = minsheng(&args);
+    assert!(second.status.success(), "{}", text(&second));
+    let s2: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(s2["rows_imported"], 0);
+    assert_eq!(s2["rows_unchanged"], s1["rows_read"]);
+}
+
+#[test]
+fn demo_creates_then_reuses_its_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo").join("d.sqlite");
+    let o = minsheng(&["demo", "--db", db.to_str().unwrap(), "--households", "300"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("已创建演示辖区"), "{}", text(&o));
+    assert!(text(&o).contains("家庭 households 300 "), "{}", text(&o));
+    let again = minsheng(&["demo", "--db", db.to_str().unwrap(), "--households", "300"]);
+    assert!(text(&again).contains("已复用演示辖区"), "{}", text(&again));
+    assert!(
+        text(&again).contains("家庭 households 300 "),
+        "{}",
+        text(&again)
+    );
+}
+
+#[test]
+fn bad_input_gets_a_message_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite");
+    let stray = dir.path().join("people.csv");
+    std::fs::write(&stray, "a,b\n1,2\n").unwrap();
+    let o = minsheng(&[
+        "import",
+        "--db",
+        db.to_str().unwrap(),
+        stray.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("文件名不对应任何数据表"), "{}", text(&o));
+    let o = minsheng(&[
+        "synth",
+        "--households",
+        "1",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--month",
+        "2024-13",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("应为 YYYY-MM"), "{}", text(&o));
+}

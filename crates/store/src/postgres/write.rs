@@ -1,0 +1,188 @@
+//! PostgreSQL writes: [`PgBatch`] upserts through `COPY` and one set-based merge per
+//! chunk, and the region table replacement.
+//!
+//! Row-by-row `INSERT`s would cost a network round trip per row; instead each chunk is
+//! copied into a temporary staging table and merged with a single
+//! `INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE … IS DISTINCT FROM …`, whose row count
+//! is exactly the number of rows inserted or changed.
+
+use super::copy::CopyText;
+use crate::rows::{Cell, REGIONS, Record, TABLES, TableDef, region_digits};
+use crate::{Batch, StoreError};
+use ::postgres::{Client, Transaction};
+use minsheng_model::{Enrollment, Event, HospitalStay, Household, Person, RegionTable};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::OnceLock;
+
+/// Rows per `COPY` + merge: large enough that the fixed cost of the statements is noise,
+/// small enough that the staging table and the text buffer stay a few megabytes.
+const CHUNK: usize = 10_000;
+
+/// An open PostgreSQL write transaction; rolled back when dropped without commit.
+pub struct PgBatch<'c> {
+    tx: Transaction<'c>,
+    /// Which staging tables this transaction has created (they drop at commit).
+    staged: [bool; TABLES.len()],
+    text: CopyText,
+}
+
+impl<'c> PgBatch<'c> {
+    pub(super) fn new(tx: Transaction<'c>) -> Self {
+        PgBatch {
+            tx,
+            staged: [false; TABLES.len()],
+            text: CopyText::new(),
+        }
+    }
+
+    fn upsert<R: Record>(&mut self, rows: &[R]) -> Result<u64, StoreError> {
+        let def = R::DEF;
+        let sql = sql(def);
+        let mut changed = 0;
+        for chunk in rows.chunks(CHUNK) {
+            if self.staged[def.index] {
+                self.tx.batch_execute(&sql.truncate)?;
+            } else {
+                self.tx.batch_execute(&sql.create)?;
+                self.staged[def.index] = true;
+            }
+            self.text.buf.clear();
+            // One statement may not update a row twice, so of several rows with the same
+            // key only the last is staged: later rows win, as they do on SQLite.
+            match superseded(chunk) {
+                None => chunk.iter().try_for_each(|r| self.text.record(r))?,
+                Some(skip) => {
+                    for (r, _) in chunk.iter().zip(skip).filter(|(_, s)| !*s) {
+                        self.text.record(r)?;
+                    }
+                }
+            }
+            copy_in(&mut self.tx, &sql.copy, &self.text.buf)?;
+            changed += self.tx.execute(sql.merge.as_str(), &[])?;
+        }
+        Ok(changed)
+    }
+}
+
+/// For each row whether a later row of `chunk` has the same key; `None` when no key repeats.
+fn superseded<R: Record>(chunk: &[R]) -> Option<Vec<bool>> {
+    let mut last: HashMap<(&str, &str, &str), usize> = HashMap::with_capacity(chunk.len());
+    let mut skip: Option<Vec<bool>> = None;
+    for (i, r) in chunk.iter().enumerate() {
+        if let Some(prev) = last.insert(r.key(), i) {
+            skip.get_or_insert_with(|| vec![false; chunk.len()])[prev] = true;
+        }
+    }
+    skip
+}
+
+impl Batch for PgBatch<'_> {
+    fn upsert_households(&mut self, rows: &[Household]) -> Result<u64, StoreError> {
+        self.upsert(rows)
+    }
+
+    fn upsert_persons(&mut self, rows: &[Person]) -> Result<u64, StoreError> {
+        self.upsert(rows)
+    }
+
+    fn upsert_stays(&mut self, rows: &[HospitalStay]) -> Result<u64, StoreError> {
+        self.upsert(rows)
+    }
+
+    fn upsert_events(&mut self, rows: &[Event]) -> Result<u64, StoreError> {
+        self.upsert(rows)
+    }
+
+    fn upsert_enrollments(&mut self, rows: &[Enrollment]) -> Result<u64, StoreError> {
+        self.upsert(rows)
+    }
+
+    fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+/// The statements of one table's upsert.
+struct UpsertSql {
+    create: String,
+    truncate: String,
+    copy: String,
+    merge: String,
+}
+
+fn sql(def: &'static TableDef) -> &'static UpsertSql {
+    static CACHE: [OnceLock<UpsertSql>; TABLES.len()] = [const { OnceLock::new() }; TABLES.len()];
+    CACHE[def.index].get_or_init(|| {
+        let t = def.name;
+        let stage = format!("pg_temp.stage_{t}");
+        let cols = def.columns.join(", ");
+        let set: Vec<String> = def
+            .value_columns()
+            .map(|c| format!("{c} = EXCLUDED.{c}"))
+            .collect();
+        let mine: Vec<String> = def.value_columns().map(|c| format!("{t}.{c}")).collect();
+        let theirs: Vec<String> = def
+            .value_columns()
+            .map(|c| format!("EXCLUDED.{c}"))
+            .collect();
+        UpsertSql {
+            // LIKE copies types, NOT NULL and collations; the CHECKs are enforced when
+            // the rows move into the real table.
+            create: format!("CREATE TEMP TABLE stage_{t} (LIKE {t}) ON COMMIT DROP"),
+            truncate: format!("TRUNCATE {stage}"),
+            copy: format!("COPY {stage} ({cols}) FROM STDIN"),
+            merge: format!(
+                "INSERT INTO {t} ({cols}) SELECT {cols} FROM {stage} \
+                 ON CONFLICT ({key}) DO UPDATE SET {set} \
+                 WHERE ({mine}) IS DISTINCT FROM ({theirs})",
+                key = def.key.join(", "),
+                set = set.join(", "),
+                mine = mine.join(", "),
+                theirs = theirs.join(", "),
+            ),
+        }
+    })
+}
+
+/// Sends one `COPY … FROM STDIN` with `data` as its whole input.
+fn copy_in(tx: &mut Transaction<'_>, sql: &str, data: &[u8]) -> Result<u64, StoreError> {
+    let mut w = tx.copy_in(sql)?;
+    if let Err(e) = w.write_all(data) {
+        // The writer only fails with the connection's own error, wrapped in io::Error.
+        return Err(match e.downcast::<::postgres::Error>() {
+            Ok(pg) => StoreError::Postgres(pg),
+            Err(e) => StoreError::CopyStream(e),
+        });
+    }
+    Ok(w.finish()?)
+}
+
+/// Replaces the whole region tree in one transaction, keeping the table's row order.
+pub(super) fn replace_regions(client: &mut Client, table: &RegionTable) -> Result<(), StoreError> {
+    let mut tx = client.transaction()?;
+    tx.batch_execute(&format!("DELETE FROM {}", REGIONS.name))?;
+    let mut text = CopyText::new();
+    for (seq, r) in table.iter().enumerate() {
+        let code = region_digits(r.code);
+        let parent = r.parent.map(region_digits);
+        text.line(&[
+            Cell::Text(code.as_str()),
+            Cell::Text(r.level.code()),
+            Cell::Text(&r.name),
+            parent
+                .as_ref()
+                .map_or(Cell::Null, |p| Cell::Text(p.as_str())),
+            Cell::Int(i64::try_from(seq).unwrap_or(i64::MAX)),
+        ])?;
+    }
+    let sql = format!(
+        "COPY {} ({}, seq) FROM STDIN",
+        REGIONS.name,
+        REGIONS.columns.join(", ")
+    );
+    copy_in(&mut tx, &sql, &text.buf)?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! The embedded backend: one SQLite file in WAL mode.
+//!
+//! - [`schema`]: connection settings and the migration runner;
+//! - [`write`]: [`SqliteBatch`], upserts through cached prepared statements;
+//! - [`read`]: keys, regions, counts and the streaming export.
+
+mod read;
+mod schema;
+mod write;
+
+pub use write::SqliteBatch;
+
+use crate::{Backend, Batch, Counts, Keys, Store, StoreError};
+use minsheng_model::{RecordSink, RegionTable};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// A registry stored in one SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path` and applies missing
+    /// migrations.
+    pub fn open(path: &str) -> Result<SqliteStore, StoreError> {
+        let mut conn = Connection::open(path).map_err(|e| StoreError::Open {
+            url: path.to_owned(),
+            detail: e.to_string(),
+        })?;
+        schema::configure(&conn).map_err(|e| StoreError::Open {
+            url: path.to_owned(),
+            detail: e.to_string(),
+        })?;
+        schema::migrate(&mut conn)?;
+        Ok(SqliteStore { conn })
+    }
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn regions(&mut self) -> Result<RegionTable, StoreError> {
+        read::regions(&self.conn)
+    }
+
+    fn replace_regions(&mut self, table: &RegionTable) -> Result<(), StoreError> {
+        write::replace_regions(&mut self.conn, table)
+    }
+
+    fn keys(&mut self) -> Result<Keys, StoreError> {
+        // One read transaction, so households and persons come from the same snapshot.
+        let tx = self.conn.transaction()?;
+        read::keys(&tx)
+    }
+
+    fn begin(&mut self) -> Result<Box<dyn Batch + '_>, StoreError> {
+        // IMMEDIATE takes the write lock now (waiting up to the busy timeout) rather than
+        // at the first write, where a concurrent writer would make the batch fail midway.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(Box::new(SqliteBatch::new(tx)))
+    }
+
+    fn export(&mut self, sink: &mut dyn RecordSink) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        read::export(&tx, sink)
+    }
+
+    fn counts(&mut self) -> Result<Counts, StoreError> {
+        read::counts(&self.conn)
+    }
+}
