@@ -74,7 +74,13 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
-        print_summary(&summary, &shown, args.report.as_ref(), started.elapsed());
+        print_summary(
+            &summary,
+            &shown,
+            args.report.as_ref(),
+            started.elapsed(),
+            progress.phase_seconds(),
+        );
     }
     Ok(if summary.rows_rejected > 0 {
         ExitCode::from(2)
@@ -88,6 +94,7 @@ fn print_summary(
     shown: &[RejectedRow],
     report: Option<&PathBuf>,
     elapsed: std::time::Duration,
+    (check, write): (f64, f64),
 ) {
     for n in &s.notices {
         println!("提示 / notice: {n}");
@@ -103,7 +110,7 @@ fn print_summary(
         );
     }
     println!(
-        "合计 total        {:>10} {:>10} {:>10} {:>10}   用时 {:.1}s",
+        "合计 total        {:>10} {:>10} {:>10} {:>10}   用时 {:.1}s（校验 {check:.1}s，写入 {write:.1}s）",
         s.rows_read,
         s.rows_imported,
         s.rows_unchanged,

@@ -4,6 +4,11 @@
 mod import_cmd;
 mod progress;
 
+// mimalloc: the import allocates and frees millions of small strings; glibc's allocator
+// spent about a tenth of the import's time in consolidation (measured with perf).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -4,10 +4,15 @@
 use indicatif::{ProgressBar, ProgressStyle};
 use minsheng_app::import::{Phase, Progress};
 use std::sync::Mutex;
+use std::time::Instant;
+
+/// Time spent per phase: the running phase and its start, and seconds of check and write.
+type Clock = (Option<(Phase, Instant)>, [f64; 2]);
 
 pub struct Bars {
     current: Mutex<Option<ProgressBar>>,
     hidden: bool,
+    clock: Mutex<Clock>,
 }
 
 impl Bars {
@@ -15,7 +20,13 @@ impl Bars {
         Bars {
             current: Mutex::new(None),
             hidden,
+            clock: Mutex::new((None, [0.0; 2])),
         }
+    }
+
+    /// Seconds spent checking and writing, for the summary.
+    pub fn phase_seconds(&self) -> (f64, f64) {
+        self.clock.lock().map_or((0.0, 0.0), |c| (c.1[0], c.1[1]))
     }
 
     fn with(&self, f: impl FnOnce(&mut Option<ProgressBar>)) {
@@ -27,6 +38,9 @@ impl Bars {
 
 impl Progress for Bars {
     fn begin(&self, source: &str, phase: Phase, total_bytes: u64) {
+        if let Ok(mut c) = self.clock.lock() {
+            c.0 = Some((phase, Instant::now()));
+        }
         if self.hidden {
             return;
         }
@@ -54,6 +68,11 @@ impl Progress for Bars {
     }
 
     fn end(&self) {
+        if let Ok(mut c) = self.clock.lock()
+            && let Some((phase, start)) = c.0.take()
+        {
+            c.1[usize::from(phase == Phase::Write)] += start.elapsed().as_secs_f64();
+        }
         self.with(|c| {
             if let Some(b) = c.take() {
                 b.finish_and_clear();

@@ -20,8 +20,8 @@
 //! random choice about it — village, composition, health, incomes, stays, events,
 //! enrollments, names — comes from that stream alone, so a run is reproducible byte for
 //! byte and the drawing could be split across threads later. (Log-normal draws use the
-//! platform's `ln`/`exp`/`cos`; a different libm could, rarely, move an amount by a fen.) Only the numbering is
-//! sequential: ids (`H0000001`, `P00000001`, `S00000001`, `E00000001`, zero-padded so
+//! platform's `ln`/`exp`/`cos`; a different libm could, rarely, move an amount by a
+//! fen.) Only the numbering is sequential: ids (`H0000001`, `P00000001`, `S00000001`, `E00000001`, zero-padded so
 //! that string order is numeric order, wider only when the run could exceed them) and ID
 //! numbers, which [`idnum`] makes unique by construction. Memory is constant: one
 //! household is drafted into reused buffers, emitted, and forgotten; the fixed-size

@@ -11,12 +11,13 @@
 //! consistent; refusing a person who moved can break or mend their other household, so
 //! settling runs to a fixpoint.
 
+use super::intern::Interner;
+use hashbrown::{HashMap, HashSet};
 use minsheng_interchange::Table;
 use minsheng_model::{
     Enrollment, Event, HospitalStay, Household, Person, Problem, ProblemKind, Relation,
 };
 use minsheng_store::Keys;
-use std::collections::{HashMap, HashSet};
 
 /// Where a row is: its source line (for people) and its index among the file's data rows
 /// (unique, for bookkeeping).
@@ -29,33 +30,39 @@ pub struct At {
 /// A refused row: table, position, the problem.
 pub type Rejection = (Table, At, Problem);
 
-#[derive(Debug)]
+/// What the batch says about one household (numbered by the household interner).
+#[derive(Clone, Copy, Debug, Default)]
 struct BatchHousehold {
-    at: At,
+    /// The household's own row in this batch, if any.
+    row: Option<At>,
+    /// The row was refused (duplicate, head rule, or at row level).
     rejected: bool,
 }
 
 #[derive(Debug)]
 struct BatchPerson {
-    id: String,
     at: At,
-    household: String,
+    household: u32,
     is_head: bool,
     rejected: bool,
 }
 
+/// (household, person or empty, program).
+type EnrollmentKey = (Box<str>, Box<str>, Box<str>);
+
 /// The state of one batch while it is checked.
 pub struct BatchCheck<'k> {
     keys: &'k Keys,
-    households: HashMap<String, BatchHousehold>,
-    /// Household ids whose row was refused at row level (so references say why).
-    refused_households: HashSet<String>,
+    household_ids: Interner,
+    households: Vec<BatchHousehold>,
+    /// Person ids, numbered in the order of `persons`.
+    person_ids: Interner,
     persons: Vec<BatchPerson>,
-    person_index: HashMap<String, usize>,
-    refused_persons: HashSet<String>,
-    stays: HashMap<String, (At, bool)>,
-    events: HashMap<String, (At, bool)>,
-    enrollments: HashMap<(String, String, String), (At, bool)>,
+    /// Ids of person rows refused at row level (so references say why).
+    refused_persons: HashSet<Box<str>>,
+    stays: HashMap<Box<str>, (At, bool)>,
+    events: HashMap<Box<str>, (At, bool)>,
+    enrollments: HashMap<EnrollmentKey, (At, bool)>,
     out: Vec<Rejection>,
 }
 
@@ -68,10 +75,10 @@ impl<'k> BatchCheck<'k> {
     pub fn new(keys: &'k Keys) -> Self {
         BatchCheck {
             keys,
-            households: HashMap::new(),
-            refused_households: HashSet::new(),
+            household_ids: Interner::default(),
+            households: Vec::new(),
+            person_ids: Interner::default(),
             persons: Vec::new(),
-            person_index: HashMap::new(),
             refused_persons: HashSet::new(),
             stays: HashMap::new(),
             events: HashMap::new(),
@@ -90,64 +97,83 @@ impl<'k> BatchCheck<'k> {
             .push((table, at, Problem::new(column, value, kind)));
     }
 
+    fn household_number(&mut self, id: &str) -> u32 {
+        let (i, new) = self.household_ids.intern(id);
+        if new {
+            self.households.push(BatchHousehold::default());
+        }
+        i
+    }
+
     /// Notes the id of a household row refused at row level (if its id was readable).
     pub fn household_refused(&mut self, id: &str) {
-        self.refused_households.insert(id.to_owned());
+        let i = self.household_number(id);
+        self.households[i as usize].rejected = true;
     }
 
     /// Notes the id of a person row refused at row level.
     pub fn person_refused(&mut self, id: &str) {
-        self.refused_persons.insert(id.to_owned());
+        self.refused_persons.insert(id.into());
     }
 
     pub fn household(&mut self, at: At, h: &Household) {
         let id = &h.household_id;
-        if let Some(first) = self.households.get_mut(id) {
-            let (first_at, was_rejected) = (first.at, first.rejected);
-            first.rejected = true;
-            let kind = ProblemKind::DuplicateId {
-                other: lines_text(&[first_at.line]),
-            };
-            self.reject(Table::Households, at, "household_id", id, kind);
-            if !was_rejected {
-                let kind = ProblemKind::DuplicateId {
-                    other: lines_text(&[at.line]),
-                };
-                self.reject(Table::Households, first_at, "household_id", id, kind);
-            }
-            return;
-        }
-        self.households.insert(
-            id.clone(),
+        let i = self.household_number(id) as usize;
+        match self.households[i] {
             BatchHousehold {
-                at,
-                rejected: false,
-            },
-        );
+                row: Some(first),
+                rejected,
+            } => {
+                self.households[i].rejected = true;
+                let kind = ProblemKind::DuplicateId {
+                    other: lines_text(&[first.line]),
+                };
+                self.reject(Table::Households, at, "household_id", id, kind);
+                if !rejected {
+                    let kind = ProblemKind::DuplicateId {
+                        other: lines_text(&[at.line]),
+                    };
+                    self.reject(Table::Households, first, "household_id", id, kind);
+                }
+            }
+            // A row refused at row level leaves `row` empty: this copy is the first whole one.
+            BatchHousehold { row: None, .. } => {
+                self.households[i] = BatchHousehold {
+                    row: Some(at),
+                    rejected: false,
+                }
+            }
+        }
     }
 
     /// Whether a household will exist after the batch; `Err` says why not.
     fn household_exists(&self, id: &str) -> Result<(), ProblemKind> {
-        match self.households.get(id) {
-            Some(h) if !h.rejected => Ok(()),
+        let batch = self
+            .household_ids
+            .get(id)
+            .map(|i| self.households[i as usize]);
+        match batch {
+            Some(BatchHousehold {
+                row: Some(_),
+                rejected: false,
+            }) => Ok(()),
             _ if self.keys.households.contains(id) => Ok(()),
-            Some(_) => Err(ProblemKind::DependsOnRejected {
+            Some(BatchHousehold { rejected: true, .. }) => Err(ProblemKind::DependsOnRejected {
                 what: format!("家庭 {id}"),
             }),
-            None if self.refused_households.contains(id) => Err(ProblemKind::DependsOnRejected {
-                what: format!("家庭 {id}"),
-            }),
-            None => Err(ProblemKind::UnknownHousehold),
+            _ => Err(ProblemKind::UnknownHousehold),
         }
     }
 
     pub fn person(&mut self, at: At, p: &Person) {
         if let Err(kind) = self.household_exists(&p.household_id) {
             self.reject(Table::Persons, at, "household_id", &p.household_id, kind);
-            self.refused_persons.insert(p.person_id.clone());
+            self.refused_persons.insert(p.person_id.as_str().into());
             return;
         }
-        if let Some(&i) = self.person_index.get(&p.person_id) {
+        let (i, new) = self.person_ids.intern(&p.person_id);
+        if !new {
+            let i = i as usize;
             let (first_at, was_rejected) = (self.persons[i].at, self.persons[i].rejected);
             self.persons[i].rejected = true;
             let kind = ProblemKind::DuplicateId {
@@ -162,12 +188,10 @@ impl<'k> BatchCheck<'k> {
             }
             return;
         }
-        self.person_index
-            .insert(p.person_id.clone(), self.persons.len());
+        let household = self.household_number(&p.household_id);
         self.persons.push(BatchPerson {
-            id: p.person_id.clone(),
             at,
-            household: p.household_id.clone(),
+            household,
             is_head: p.relation == Relation::Head,
             rejected: false,
         });
@@ -176,53 +200,75 @@ impl<'k> BatchCheck<'k> {
     /// Settles the one-head rule once the whole persons table has been seen.
     pub fn settle_households(&mut self) {
         let keys = self.keys;
-        let mut heads: HashMap<String, i64> = HashMap::new();
-        // Stored persons keep counting unless the batch replaces them.
-        for (pid, (hh, is_head)) in &keys.persons {
-            let replaced = self
-                .person_index
-                .get(pid)
-                .is_some_and(|&i| !self.persons[i].rejected);
-            if *is_head && !replaced {
-                *heads.entry(hh.clone()).or_default() += 1;
-            }
-        }
-        let mut by_new: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_old: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut work: Vec<String> = Vec::new();
-        for (i, p) in self.persons.iter().enumerate() {
+        // Persons who move: (person, the household they leave).
+        let mut moves: Vec<(u32, u32)> = Vec::new();
+        for pi in 0..self.persons.len() {
+            let p = &self.persons[pi];
             if p.rejected {
                 continue;
             }
-            if p.is_head {
-                *heads.entry(p.household.clone()).or_default() += 1;
-            }
-            by_new.entry(p.household.clone()).or_default().push(i);
-            work.push(p.household.clone());
-            if let Some((old, _)) = keys.persons.get(&p.id)
-                && *old != p.household
+            let new_hh = p.household;
+            if let Some((old, _)) = keys.persons.get(self.person_ids.name(pi as u32))
+                && *old != self.household_ids.name(new_hh)
             {
-                by_old.entry(old.clone()).or_default().push(i);
-                work.push(old.clone());
+                let old = self.household_number(old);
+                moves.push((pi as u32, old));
             }
         }
-        work.extend(
-            self.households
-                .iter()
-                .filter(|(_, h)| !h.rejected)
-                .map(|(id, _)| id.clone()),
-        );
-        work.sort_unstable();
-        work.dedup();
-        // Reverse so that households are settled in id order (pop takes from the end).
-        work.reverse();
-        let mut settled_bad: HashSet<String> = HashSet::new();
-        while let Some(h) = work.pop() {
-            let count = heads.get(&h).copied().unwrap_or(0);
-            if count == 1 || settled_bad.contains(&h) {
+        let n = self.households.len();
+        let mut touched = vec![false; n];
+        let mut heads = vec![0i64; n];
+        for (i, h) in self.households.iter().enumerate() {
+            touched[i] = h.row.is_some() && !h.rejected;
+        }
+        for p in self.persons.iter().filter(|p| !p.rejected) {
+            touched[p.household as usize] = true;
+            heads[p.household as usize] += i64::from(p.is_head);
+        }
+        for &(_, old) in &moves {
+            touched[old as usize] = true;
+        }
+        // Stored heads count unless the batch replaces them.
+        for (pid, (hh, is_head)) in &keys.persons {
+            if !is_head {
                 continue;
             }
-            settled_bad.insert(h.clone());
+            let Some(h) = self.household_ids.get(hh) else {
+                continue;
+            };
+            let replaced = self
+                .person_ids
+                .get(pid)
+                .is_some_and(|i| !self.persons[i as usize].rejected);
+            if touched[h as usize] && !replaced {
+                heads[h as usize] += 1;
+            }
+        }
+        let mut work: Vec<u32> = (0..n as u32)
+            .filter(|&h| touched[h as usize] && heads[h as usize] != 1)
+            .collect();
+        if work.is_empty() {
+            return;
+        }
+        // Somebody breaks the rule: now (and only now) index who moves in and out where.
+        let mut by_new: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (pi, p) in self.persons.iter().enumerate().filter(|(_, p)| !p.rejected) {
+            by_new.entry(p.household).or_default().push(pi as u32);
+        }
+        let mut by_old: HashMap<u32, Vec<u32>> = HashMap::new();
+        for &(pi, old) in &moves {
+            by_old.entry(old).or_default().push(pi);
+        }
+        // Settle in id order (pop takes from the end).
+        work.sort_unstable_by(|a, b| self.household_ids.name(*b).cmp(self.household_ids.name(*a)));
+        let mut settled_bad = vec![false; n];
+        while let Some(h) = work.pop() {
+            let count = heads[h as usize];
+            if count == 1 || settled_bad[h as usize] {
+                continue;
+            }
+            settled_bad[h as usize] = true;
+            let hid = self.household_ids.name(h).to_owned();
             let kind = if count == 0 {
                 ProblemKind::NoHead
             } else {
@@ -230,8 +276,9 @@ impl<'k> BatchCheck<'k> {
                     .get(&h)
                     .into_iter()
                     .flatten()
-                    .filter(|&&i| !self.persons[i].rejected && self.persons[i].is_head)
-                    .map(|&i| self.persons[i].at.line)
+                    .map(|&i| &self.persons[i as usize])
+                    .filter(|p| !p.rejected && p.is_head)
+                    .map(|p| p.at.line)
                     .collect();
                 lines.sort_unstable();
                 let mut where_ = format!("人员表{}", lines_text(&lines));
@@ -240,52 +287,52 @@ impl<'k> BatchCheck<'k> {
                 }
                 ProblemKind::SeveralHeads { lines: where_ }
             };
-            let row_in_batch = match self.households.get_mut(&h) {
-                Some(b) if !b.rejected => {
-                    b.rejected = true;
-                    Some(b.at)
+            let row_in_batch = match self.households[h as usize] {
+                BatchHousehold {
+                    row: Some(at),
+                    rejected: false,
+                } => {
+                    self.households[h as usize].rejected = true;
+                    Some(at)
                 }
                 _ => None,
             };
             if let Some(at) = row_in_batch {
-                self.reject(Table::Households, at, "household_id", &h, kind.clone());
+                self.reject(Table::Households, at, "household_id", &hid, kind.clone());
             }
             // Every batch person moving into or out of `h` is refused with it.
-            let members: Vec<usize> = by_new
+            let members: Vec<u32> = by_new
                 .get(&h)
                 .into_iter()
                 .chain(by_old.get(&h))
                 .flatten()
                 .copied()
                 .collect();
-            for i in members {
-                if self.persons[i].rejected {
+            for pi in members {
+                let p = &mut self.persons[pi as usize];
+                if p.rejected {
                     continue;
                 }
-                self.persons[i].rejected = true;
-                let (pid, at, new_hh, is_head) = (
-                    self.persons[i].id.clone(),
-                    self.persons[i].at,
-                    self.persons[i].household.clone(),
-                    self.persons[i].is_head,
-                );
+                p.rejected = true;
+                let (at, new_hh, is_head) = (p.at, p.household, p.is_head);
                 let person_kind = if row_in_batch.is_some() && new_hh == h {
                     ProblemKind::DependsOnRejected {
-                        what: format!("家庭 {h}"),
+                        what: format!("家庭 {hid}"),
                     }
                 } else {
                     kind.clone()
                 };
-                self.reject(Table::Persons, at, "household_id", &new_hh, person_kind);
+                let new_name = self.household_ids.name(new_hh).to_owned();
+                self.reject(Table::Persons, at, "household_id", &new_name, person_kind);
                 if is_head {
-                    *heads.entry(new_hh.clone()).or_default() -= 1;
+                    heads[new_hh as usize] -= 1;
                 }
                 work.push(new_hh);
-                if let Some((old, old_head)) = keys.persons.get(&pid) {
-                    if *old_head {
-                        *heads.entry(old.clone()).or_default() += 1;
-                    }
-                    work.push(old.clone());
+                if let Some((old, old_head)) = keys.persons.get(self.person_ids.name(pi))
+                    && let Some(old) = self.household_ids.get(old)
+                {
+                    heads[old as usize] += i64::from(*old_head);
+                    work.push(old);
                 }
             }
         }
@@ -293,8 +340,8 @@ impl<'k> BatchCheck<'k> {
 
     /// Whether a person will exist after the batch, and in which household.
     fn person_household(&self, id: &str) -> Result<&str, ProblemKind> {
-        match self.person_index.get(id).map(|&i| &self.persons[i]) {
-            Some(p) if !p.rejected => Ok(&p.household),
+        match self.person_ids.get(id).map(|i| &self.persons[i as usize]) {
+            Some(p) if !p.rejected => Ok(self.household_ids.name(p.household)),
             found => match self.keys.persons.get(id) {
                 Some((hh, _)) => Ok(hh),
                 None if found.is_some() || self.refused_persons.contains(id) => {
@@ -348,7 +395,7 @@ impl<'k> BatchCheck<'k> {
         Self::first_sight(
             &mut self.stays,
             &mut self.out,
-            s.stay_id.clone(),
+            s.stay_id.as_str().into(),
             Table::HospitalStays,
             at,
             "stay_id",
@@ -386,7 +433,7 @@ impl<'k> BatchCheck<'k> {
             Self::first_sight(
                 &mut self.events,
                 &mut self.out,
-                e.event_id.clone(),
+                e.event_id.as_str().into(),
                 Table::Events,
                 at,
                 "event_id",
@@ -403,7 +450,7 @@ impl<'k> BatchCheck<'k> {
             e.person_id.as_deref(),
         ) {
             let (h, p, prog) = e.key();
-            let key = (h.to_owned(), p.to_owned(), prog.to_owned());
+            let key = (h.into(), p.into(), prog.into());
             Self::first_sight(
                 &mut self.enrollments,
                 &mut self.out,

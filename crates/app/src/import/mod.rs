@@ -13,13 +13,14 @@
 //! rows that were new or changed, the rest are "unchanged".
 
 pub mod check;
+mod intern;
 
 use crate::error::AppError;
 use check::{At, BatchCheck};
 use minsheng_interchange::decode::{self, Decoded};
 use minsheng_interchange::source::RawRow;
 use minsheng_interchange::{Source, Table, TableReader};
-use minsheng_model::{Problem, RegionTable};
+use minsheng_model::{Enrollment, Event, HospitalStay, Household, Person, Problem, RegionTable};
 use minsheng_store::{Batch, Store, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -244,8 +245,53 @@ pub fn import(
     Ok(summary)
 }
 
-/// Pass 1 over one table. Returns false when the header makes the table unreadable
-/// (every row is then refused).
+/// A decoded record of any table.
+enum AnyRecord {
+    Household(Household),
+    Person(Person),
+    Stay(HospitalStay),
+    Event(Event),
+    Enrollment(Enrollment),
+}
+
+/// What the decoding thread of pass 1 hands to the checking loop for one row.
+enum Decoded1 {
+    Record(At, AnyRecord),
+    /// Refused at row level; the id (if readable) lets references say why.
+    Refused(At, Option<Box<str>>, Vec<Problem>),
+    Unreadable(At, Problem),
+    /// A row under a header that refuses the whole file.
+    UnderBadHeader(At),
+}
+
+fn decode_any(
+    table: Table,
+    row: &RawRow<'_>,
+    regions: &RegionTable,
+) -> Result<AnyRecord, Vec<Problem>> {
+    Ok(match table {
+        Table::Households => AnyRecord::Household(decode::household(row, regions)?),
+        Table::Persons => AnyRecord::Person(decode::person(row)?),
+        Table::HospitalStays => AnyRecord::Stay(decode::stay(row)?),
+        Table::Events => AnyRecord::Event(decode::event(row)?),
+        Table::Enrollments => AnyRecord::Enrollment(decode::enrollment(row)?),
+    })
+}
+
+/// The id cell of a row (its first column), trimmed, if present.
+fn row_id(row: &RawRow<'_>) -> Option<Box<str>> {
+    let id = row
+        .header
+        .index
+        .first()
+        .copied()
+        .flatten()
+        .map(|i| row.cell(i).trim())?;
+    (!id.is_empty()).then(|| id.into())
+}
+
+/// Pass 1 over one table: a thread reads and decodes, this one checks and reports.
+/// Returns false when the header makes the table unreadable (every row is refused).
 fn check_source(
     source: &Source,
     regions: &RegionTable,
@@ -264,79 +310,91 @@ fn check_source(
     }
     let header_problems = reader.header.problems.clone();
     let header_ok = header_problems.is_empty();
-    // A header problem is reported once, at line 1; it refuses every data row below.
+    // A header problem is reported once, at its line; it refuses every data row below.
     for p in &header_problems {
         refusals.report(table, reader.header.line.max(1), p);
     }
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Decoded1>>(4);
     let mut n = 0u64;
-    while let Some(row) = reader.next_row() {
-        n += 1;
-        let row = match row {
-            Err(bad) => {
-                refusals.add(
-                    table,
-                    At {
-                        line: bad.line,
-                        index: bad.index,
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            while let Some(row) = reader.next_row() {
+                let item = match row {
+                    Err(bad) => Decoded1::Unreadable(
+                        At {
+                            line: bad.line,
+                            index: bad.index,
+                        },
+                        bad.problem,
+                    ),
+                    Ok(row) => {
+                        let at = At {
+                            line: row.line,
+                            index: row.index,
+                        };
+                        if !header_ok {
+                            Decoded1::UnderBadHeader(at)
+                        } else {
+                            match decode_any(table, &row, regions) {
+                                Ok(r) => Decoded1::Record(at, r),
+                                Err(problems) => Decoded1::Refused(at, row_id(&row), problems),
+                            }
+                        }
+                    }
+                };
+                chunk.push(item);
+                if chunk.len() == CHUNK {
+                    progress.advance_to(reader.bytes_read());
+                    if tx
+                        .send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+            if !chunk.is_empty() {
+                let _ = tx.send(chunk);
+            }
+        });
+        for chunk in rx {
+            for item in chunk {
+                n += 1;
+                match item {
+                    Decoded1::Record(at, r) => match r {
+                        AnyRecord::Household(r) => check.household(at, &r),
+                        AnyRecord::Person(r) => check.person(at, &r),
+                        AnyRecord::Stay(r) => check.stay(at, &r),
+                        AnyRecord::Event(r) => check.event(at, &r),
+                        AnyRecord::Enrollment(r) => check.enrollment(at, &r),
                     },
-                    &bad.problem,
-                );
-                continue;
-            }
-            Ok(row) => row,
-        };
-        if let Some(p) = header_problems.first() {
-            refusals.count(table, row.index, p.kind.code());
-            continue;
-        }
-        let at = At {
-            line: row.line,
-            index: row.index,
-        };
-        let problems = match table {
-            Table::Households => decode::household(&row, regions).map(|r| check.household(at, &r)),
-            Table::Persons => decode::person(&row).map(|r| check.person(at, &r)),
-            Table::HospitalStays => decode::stay(&row).map(|r| check.stay(at, &r)),
-            Table::Events => decode::event(&row).map(|r| check.event(at, &r)),
-            Table::Enrollments => decode::enrollment(&row).map(|r| check.enrollment(at, &r)),
-        };
-        if let Err(problems) = problems {
-            note_refused_id(table, &row, check);
-            for p in &problems {
-                refusals.add(table, at, p);
+                    Decoded1::Refused(at, id, problems) => {
+                        match (table, id) {
+                            (Table::Households, Some(id)) => check.household_refused(&id),
+                            (Table::Persons, Some(id)) => check.person_refused(&id),
+                            _ => {}
+                        }
+                        for p in &problems {
+                            refusals.add(table, at, p);
+                        }
+                    }
+                    Decoded1::Unreadable(at, p) => refusals.add(table, at, &p),
+                    Decoded1::UnderBadHeader(at) => {
+                        if let Some(p) = header_problems.first() {
+                            refusals.count(table, at.index, p.kind.code());
+                        }
+                    }
+                }
+                refusals.drain(check);
             }
         }
-        refusals.drain(check);
-        if n.is_multiple_of(8192) {
-            progress.advance_to(reader.bytes_read());
-        }
-    }
+    });
     progress.end();
     let t = refusals.summary.tables.entry(table.name()).or_default();
     t.rows_read += n;
     refusals.summary.rows_read += n;
     Ok(header_ok)
-}
-
-/// Remembers the id of a household or person refused at row level, so that rows
-/// referring to it say "depends on a refused row" rather than "unknown".
-fn note_refused_id(table: Table, row: &RawRow<'_>, check: &mut BatchCheck<'_>) {
-    let id = row
-        .header
-        .index
-        .first()
-        .copied()
-        .flatten()
-        .map(|i| row.cell(i).trim())
-        .unwrap_or("");
-    if id.is_empty() {
-        return;
-    }
-    match table {
-        Table::Households => check.household_refused(id),
-        Table::Persons => check.person_refused(id),
-        _ => {}
-    }
 }
 
 const CHUNK: usize = 8192;

@@ -98,7 +98,6 @@ CREATE TABLE enrollments (
 -- The lookups later layers make: members of a household, stays of a person, households
 -- of a village, events of a household, a person by ID number.
 CREATE INDEX persons_household_id ON persons (household_id);
-CREATE INDEX persons_id_number ON persons (id_number);
 CREATE INDEX hospital_stays_person_id ON hospital_stays (person_id);
 CREATE INDEX households_region_code ON households (region_code);
 CREATE INDEX events_household_id ON events (household_id);

@@ -12,7 +12,7 @@ pub use write::SqliteBatch;
 
 use crate::{Backend, Batch, Counts, Keys, Store, StoreError};
 use minsheng_model::{RecordSink, RegionTable};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 
 /// A registry stored in one SQLite file.
 pub struct SqliteStore {
@@ -56,12 +56,7 @@ impl Store for SqliteStore {
     }
 
     fn begin(&mut self) -> Result<Box<dyn Batch + '_>, StoreError> {
-        // IMMEDIATE takes the write lock now (waiting up to the busy timeout) rather than
-        // at the first write, where a concurrent writer would make the batch fail midway.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Ok(Box::new(SqliteBatch::new(tx)))
+        Ok(Box::new(SqliteBatch::begin(&self.conn)?))
     }
 
     fn export(&mut self, sink: &mut dyn RecordSink) -> Result<(), StoreError> {

@@ -8,21 +8,115 @@
 use crate::rows::{self, Cell, CellSink, REGIONS, Record, TABLES, TableDef};
 use crate::{Batch, StoreError};
 use minsheng_model::{Enrollment, Event, HospitalStay, Household, Person, RegionTable};
-use rusqlite::{CachedStatement, Connection, Transaction, types::Null};
+use rusqlite::{CachedStatement, Connection, types::Null};
 use std::sync::OnceLock;
 
 /// An open SQLite write transaction; rolled back when dropped without commit.
+///
+/// Bulk loads into an empty table drop that table's secondary indexes for the length of
+/// the transaction and build them again at commit: building an index once from sorted
+/// data is several times cheaper than maintaining it row by row (ID numbers arrive in
+/// random order). Dropping is DDL inside the transaction, so a rollback restores them.
+///
+/// A batch into a database whose registry tables are all empty (a first load) runs with
+/// the rollback journal instead of WAL, and switches back to WAL when it ends: new pages
+/// then go to the database file once, instead of to the WAL and again at the checkpoint.
+/// A crash mid-load still rolls back to the empty database.
 pub struct SqliteBatch<'c> {
-    tx: Transaction<'c>,
+    conn: &'c Connection,
+    done: bool,
+    /// The batch switched the journal to DELETE and must switch it back to WAL.
+    restore_wal: bool,
+    /// Tables already looked at, by `TableDef::index`.
+    seen: [bool; TABLES.len()],
+    /// Tables that were empty when the batch first wrote to them.
+    was_empty: [bool; TABLES.len()],
+    /// `CREATE INDEX` statements to run again before commit.
+    deferred_indexes: Vec<String>,
 }
 
 impl<'c> SqliteBatch<'c> {
-    pub(super) fn new(tx: Transaction<'c>) -> Self {
-        SqliteBatch { tx }
+    /// Starts the write transaction (`BEGIN IMMEDIATE`: the write lock is taken now,
+    /// waiting up to the busy timeout, not at the first write where a concurrent writer
+    /// would make the batch fail midway).
+    pub(super) fn begin(conn: &'c Connection) -> Result<Self, StoreError> {
+        let empty: bool = conn.query_row(
+            &format!(
+                "SELECT {}",
+                TABLES
+                    .iter()
+                    .map(|t| format!("NOT EXISTS (SELECT 1 FROM {})", t.name))
+                    .collect::<Vec<_>>()
+                    .join(" AND ")
+            ),
+            [],
+            |r| r.get(0),
+        )?;
+        let mut restore_wal = false;
+        if empty {
+            let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+            restore_wal = mode.eq_ignore_ascii_case("delete");
+        }
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(SqliteBatch {
+            conn,
+            done: false,
+            restore_wal,
+            seen: [false; TABLES.len()],
+            was_empty: [false; TABLES.len()],
+            deferred_indexes: Vec::new(),
+        })
+    }
+
+    fn finish(&mut self, sql: &str) -> Result<(), StoreError> {
+        self.done = true;
+        let r = self.conn.execute_batch(sql);
+        if std::mem::take(&mut self.restore_wal) {
+            let _mode: String = self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        }
+        Ok(r?)
+    }
+
+    /// On the first write to an empty table, drops its secondary indexes (see above).
+    fn defer_indexes(&mut self, def: &TableDef) -> Result<(), StoreError> {
+        if std::mem::replace(&mut self.seen[def.index], true) {
+            return Ok(());
+        }
+        let empty: bool = self.conn.query_row(
+            &format!("SELECT NOT EXISTS (SELECT 1 FROM {})", def.name),
+            [],
+            |r| r.get(0),
+        )?;
+        if !empty {
+            return Ok(());
+        }
+        self.was_empty[def.index] = true;
+        let indexes: Vec<(String, String)> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL")?;
+            let rows = stmt.query_map([def.name], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (name, sql) in indexes {
+            self.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+            self.deferred_indexes.push(sql);
+        }
+        Ok(())
     }
 
     fn upsert<R: Record>(&mut self, rows: &[R]) -> Result<u64, StoreError> {
-        let mut stmt = self.tx.prepare_cached(upsert_sql(R::DEF))?;
+        self.defer_indexes(R::DEF)?;
+        // Into a table that was empty, a plain insert does: the only conflict possible is
+        // a key repeated within this batch, and then the last row wins as with the upsert.
+        let sql = if self.was_empty[R::DEF.index] {
+            insert_sql(R::DEF)
+        } else {
+            upsert_sql(R::DEF)
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let mut changed = 0u64;
         for row in rows {
             row.encode(&mut Binder {
@@ -58,10 +152,35 @@ impl Batch for SqliteBatch<'_> {
         self.upsert(rows)
     }
 
-    fn commit(self: Box<Self>) -> Result<(), StoreError> {
-        self.tx.commit()?;
-        Ok(())
+    fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        for sql in std::mem::take(&mut self.deferred_indexes) {
+            self.conn.execute_batch(&sql)?;
+        }
+        self.finish("COMMIT")
     }
+}
+
+impl Drop for SqliteBatch<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // Nothing to report to: the caller is unwinding or abandoning the batch.
+            let _ = self.finish("ROLLBACK");
+        }
+    }
+}
+
+/// `INSERT OR REPLACE INTO …`, for tables empty at the start of the batch.
+fn insert_sql(def: &'static TableDef) -> &'static str {
+    static CACHE: [OnceLock<String>; TABLES.len()] = [const { OnceLock::new() }; TABLES.len()];
+    CACHE[def.index].get_or_init(|| {
+        let params: Vec<String> = (1..=def.columns.len()).map(|i| format!("?{i}")).collect();
+        format!(
+            "INSERT OR REPLACE INTO {} ({}) VALUES ({})",
+            def.name,
+            def.columns.join(", "),
+            params.join(", ")
+        )
+    })
 }
 
 /// Binds the cells of one row to `?1`, `?2`, … in column order.
@@ -145,11 +264,12 @@ mod tests {
     #[test]
     fn upserts_build_no_temporary_table_per_row() {
         let store = super::super::SqliteStore::open(":memory:").unwrap();
-        for def in TABLES {
-            let mut stmt = store
-                .conn
-                .prepare(&format!("EXPLAIN {}", upsert_sql(def)))
-                .unwrap();
+        for sql in TABLES
+            .iter()
+            .flat_map(|def| [(def, upsert_sql(def)), (def, insert_sql(def))])
+        {
+            let (def, sql) = sql;
+            let mut stmt = store.conn.prepare(&format!("EXPLAIN {sql}")).unwrap();
             // Parameters stay unbound: EXPLAIN only lists the program.
             let mut rows = stmt.raw_query();
             let mut opcodes = Vec::new();
@@ -157,7 +277,7 @@ mod tests {
                 opcodes.push(row.get::<_, String>(1).unwrap());
             }
             assert!(
-                opcodes.iter().any(|o| o == "Insert"),
+                opcodes.iter().any(|o| o == "IdxInsert" || o == "Insert"),
                 "{}: {opcodes:?}",
                 def.name
             );
