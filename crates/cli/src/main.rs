@@ -136,12 +136,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Demo { db, households } => {
             let progress = progress::Bars::new(false);
+            let started = std::time::Instant::now();
             let outcome = minsheng_app::demo::demo(&db, households, &progress)?;
             match &outcome.imported {
                 Some(s) => println!(
-                    "已创建演示辖区 / demo district created: {} (导入 {} 行，用时见上)",
+                    "已创建演示辖区 / demo district created: {}（生成并导入 {} 行，用时 {:.1} 秒）",
                     outcome.db.display(),
-                    s.rows_imported
+                    s.rows_imported,
+                    started.elapsed().as_secs_f64()
                 ),
                 None => println!(
                     "已复用演示辖区 / reusing the demo district: {}",
