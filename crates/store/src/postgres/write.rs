@@ -20,11 +20,28 @@ use std::sync::OnceLock;
 const CHUNK: usize = 10_000;
 
 /// An open PostgreSQL write transaction; rolled back when dropped without commit.
+///
+/// A table that is empty when the batch first writes to it is loaded by `COPY` straight
+/// into it, with its secondary indexes dropped until commit (building an index once is
+/// far cheaper than maintaining it row by row; the drop is transactional, so a rollback
+/// restores them). Should a key repeat within the batch, the chunk that repeats it is
+/// rolled back to its savepoint and the table goes on through staging and merge, so the
+/// last row still wins.
 pub struct PgBatch<'c> {
     tx: Transaction<'c>,
     /// Which staging tables this transaction has created (they drop at commit).
     staged: [bool; TABLES.len()],
+    /// Per table: not yet looked at, direct `COPY`, or staging and merge.
+    mode: [Option<Mode>; TABLES.len()],
+    /// `CREATE INDEX` statements to run again before commit.
+    deferred_indexes: Vec<String>,
     text: CopyText,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Direct,
+    Merge,
 }
 
 impl<'c> PgBatch<'c> {
@@ -32,7 +49,60 @@ impl<'c> PgBatch<'c> {
         PgBatch {
             tx,
             staged: [false; TABLES.len()],
+            mode: [None; TABLES.len()],
+            deferred_indexes: Vec::new(),
             text: CopyText::new(),
+        }
+    }
+
+    /// Chooses the mode of a table at its first write; drops its secondary indexes when
+    /// it is loaded directly.
+    fn mode(&mut self, def: &TableDef) -> Result<Mode, StoreError> {
+        if let Some(m) = self.mode[def.index] {
+            return Ok(m);
+        }
+        let empty: bool = self
+            .tx
+            .query_one(
+                &format!("SELECT NOT EXISTS (SELECT 1 FROM {})", def.name),
+                &[],
+            )?
+            .get(0);
+        let mode = if empty { Mode::Direct } else { Mode::Merge };
+        if mode == Mode::Direct {
+            let indexes = self.tx.query(
+                "SELECT i.relname::text, pg_get_indexdef(i.oid) FROM pg_index x \
+                 JOIN pg_class i ON i.oid = x.indexrelid \
+                 WHERE x.indrelid = $1::text::regclass AND NOT x.indisprimary AND NOT x.indisunique",
+                &[&def.name],
+            )?;
+            for row in indexes {
+                let (name, sql): (String, String) = (row.get(0), row.get(1));
+                self.tx.batch_execute(&format!("DROP INDEX \"{name}\""))?;
+                self.deferred_indexes.push(sql);
+            }
+        }
+        self.mode[def.index] = Some(mode);
+        Ok(mode)
+    }
+
+    /// `COPY`s the prepared text straight into the table inside a savepoint. `Ok(None)`
+    /// when a key repeated: the chunk is undone and the table switches to merging.
+    fn copy_direct(&mut self, def: &TableDef, sql: &UpsertSql) -> Result<Option<u64>, StoreError> {
+        self.tx.batch_execute("SAVEPOINT direct_copy")?;
+        match copy_in(&mut self.tx, &sql.copy_direct, &self.text.buf) {
+            Ok(n) => {
+                self.tx.batch_execute("RELEASE SAVEPOINT direct_copy")?;
+                Ok(Some(n))
+            }
+            Err(StoreError::Postgres(e))
+                if e.code() == Some(&::postgres::error::SqlState::UNIQUE_VIOLATION) =>
+            {
+                self.tx.batch_execute("ROLLBACK TO SAVEPOINT direct_copy")?;
+                self.mode[def.index] = Some(Mode::Merge);
+                Ok(None)
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -41,12 +111,6 @@ impl<'c> PgBatch<'c> {
         let sql = sql(def);
         let mut changed = 0;
         for chunk in rows.chunks(CHUNK) {
-            if self.staged[def.index] {
-                self.tx.batch_execute(&sql.truncate)?;
-            } else {
-                self.tx.batch_execute(&sql.create)?;
-                self.staged[def.index] = true;
-            }
             self.text.buf.clear();
             // One statement may not update a row twice, so of several rows with the same
             // key only the last is staged: later rows win, as they do on SQLite.
@@ -57,6 +121,18 @@ impl<'c> PgBatch<'c> {
                         self.text.record(r)?;
                     }
                 }
+            }
+            if self.mode(def)? == Mode::Direct
+                && let Some(n) = self.copy_direct(def, sql)?
+            {
+                changed += n;
+                continue;
+            }
+            if self.staged[def.index] {
+                self.tx.batch_execute(&sql.truncate)?;
+            } else {
+                self.tx.batch_execute(&sql.create)?;
+                self.staged[def.index] = true;
             }
             copy_in(&mut self.tx, &sql.copy, &self.text.buf)?;
             changed += self.tx.execute(sql.merge.as_str(), &[])?;
@@ -98,7 +174,10 @@ impl Batch for PgBatch<'_> {
         self.upsert(rows)
     }
 
-    fn commit(self: Box<Self>) -> Result<(), StoreError> {
+    fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        for sql in std::mem::take(&mut self.deferred_indexes) {
+            self.tx.batch_execute(&sql)?;
+        }
         self.tx.commit()?;
         Ok(())
     }
@@ -107,6 +186,7 @@ impl Batch for PgBatch<'_> {
 /// The statements of one table's upsert.
 struct UpsertSql {
     create: String,
+    copy_direct: String,
     truncate: String,
     copy: String,
     merge: String,
@@ -131,6 +211,7 @@ fn sql(def: &'static TableDef) -> &'static UpsertSql {
             // LIKE copies types, NOT NULL and collations; the CHECKs are enforced when
             // the rows move into the real table.
             create: format!("CREATE TEMP TABLE stage_{t} (LIKE {t}) ON COMMIT DROP"),
+            copy_direct: format!("COPY {t} ({cols}) FROM STDIN"),
             truncate: format!("TRUNCATE {stage}"),
             copy: format!("COPY {stage} ({cols}) FROM STDIN"),
             merge: format!(
