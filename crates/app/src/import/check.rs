@@ -12,7 +12,7 @@
 //! settling runs to a fixpoint.
 
 use super::intern::Interner;
-use hashbrown::{HashMap, HashSet};
+use hashbrown::HashMap;
 use minsheng_interchange::Table;
 use minsheng_model::{
     Enrollment, Event, HospitalStay, Household, Person, Problem, ProblemKind, Relation,
@@ -58,8 +58,6 @@ pub struct BatchCheck<'k> {
     /// Person ids, numbered in the order of `persons`.
     person_ids: Interner,
     persons: Vec<BatchPerson>,
-    /// Ids of person rows refused at row level (so references say why).
-    refused_persons: HashSet<Box<str>>,
     stays: HashMap<Box<str>, (At, bool)>,
     events: HashMap<Box<str>, (At, bool)>,
     enrollments: HashMap<EnrollmentKey, (At, bool)>,
@@ -79,7 +77,6 @@ impl<'k> BatchCheck<'k> {
             households: Vec::new(),
             person_ids: Interner::default(),
             persons: Vec::new(),
-            refused_persons: HashSet::new(),
             stays: HashMap::new(),
             events: HashMap::new(),
             enrollments: HashMap::new(),
@@ -105,15 +102,84 @@ impl<'k> BatchCheck<'k> {
         i
     }
 
-    /// Notes the id of a household row refused at row level (if its id was readable).
-    pub fn household_refused(&mut self, id: &str) {
-        let i = self.household_number(id);
-        self.households[i as usize].rejected = true;
+    /// Notes a row refused at row level whose id was readable: rows referring to it then
+    /// say "depends on a refused row" rather than "unknown", and another row with the same
+    /// id is still a duplicate (which copy is right is for a person to decide).
+    pub fn refused_row(&mut self, table: Table, at: At, id: &str) {
+        match table {
+            Table::Households => {
+                let i = self.household_number(id) as usize;
+                match self.households[i] {
+                    BatchHousehold {
+                        row: Some(first),
+                        rejected,
+                    } => {
+                        self.households[i].rejected = true;
+                        self.duplicate(table, "household_id", id, first, !rejected, at);
+                    }
+                    BatchHousehold { row: None, .. } => {
+                        self.households[i] = BatchHousehold {
+                            row: Some(at),
+                            rejected: true,
+                        }
+                    }
+                }
+            }
+            Table::Persons => self.refuse_person_id(at, id),
+            Table::HospitalStays => {
+                if let Some((first, was)) = Self::sight(&mut self.stays, id.into(), at, true) {
+                    self.duplicate(table, "stay_id", id, first, !was, at);
+                }
+            }
+            Table::Events => {
+                if let Some((first, was)) = Self::sight(&mut self.events, id.into(), at, true) {
+                    self.duplicate(table, "event_id", id, first, !was, at);
+                }
+            }
+            // An enrollment's key is three columns; a refused row has no reliable key.
+            Table::Enrollments => {}
+        }
     }
 
-    /// Notes the id of a person row refused at row level.
-    pub fn person_refused(&mut self, id: &str) {
-        self.refused_persons.insert(id.into());
+    /// Reports `at` and (if `report_first`) `first` as copies of one id.
+    fn duplicate(
+        &mut self,
+        table: Table,
+        column: &str,
+        id: &str,
+        first: At,
+        report_first: bool,
+        at: At,
+    ) {
+        let kind = ProblemKind::DuplicateId {
+            other: lines_text(&[first.line]),
+        };
+        self.reject(table, at, column, id, kind);
+        if report_first {
+            let kind = ProblemKind::DuplicateId {
+                other: lines_text(&[at.line]),
+            };
+            self.reject(table, first, column, id, kind);
+        }
+    }
+
+    /// Records person `id` (row `at`) as refused, or refuses its earlier copy too.
+    fn refuse_person_id(&mut self, at: At, id: &str) {
+        let (i, new) = self.person_ids.intern(id);
+        if new {
+            // A refused person is never counted, so its household does not matter.
+            self.persons.push(BatchPerson {
+                at,
+                household: u32::MAX,
+                is_head: false,
+                rejected: true,
+            });
+            return;
+        }
+        let first = &mut self.persons[i as usize];
+        let (first_at, was_rejected) = (first.at, first.rejected);
+        first.rejected = true;
+        self.duplicate(Table::Persons, "person_id", id, first_at, !was_rejected, at);
     }
 
     pub fn household(&mut self, at: At, h: &Household) {
@@ -125,18 +191,8 @@ impl<'k> BatchCheck<'k> {
                 rejected,
             } => {
                 self.households[i].rejected = true;
-                let kind = ProblemKind::DuplicateId {
-                    other: lines_text(&[first.line]),
-                };
-                self.reject(Table::Households, at, "household_id", id, kind);
-                if !rejected {
-                    let kind = ProblemKind::DuplicateId {
-                        other: lines_text(&[at.line]),
-                    };
-                    self.reject(Table::Households, first, "household_id", id, kind);
-                }
+                self.duplicate(Table::Households, "household_id", id, first, !rejected, at);
             }
-            // A row refused at row level leaves `row` empty: this copy is the first whole one.
             BatchHousehold { row: None, .. } => {
                 self.households[i] = BatchHousehold {
                     row: Some(at),
@@ -168,24 +224,22 @@ impl<'k> BatchCheck<'k> {
     pub fn person(&mut self, at: At, p: &Person) {
         if let Err(kind) = self.household_exists(&p.household_id) {
             self.reject(Table::Persons, at, "household_id", &p.household_id, kind);
-            self.refused_persons.insert(p.person_id.as_str().into());
+            self.refuse_person_id(at, &p.person_id);
             return;
         }
         let (i, new) = self.person_ids.intern(&p.person_id);
         if !new {
-            let i = i as usize;
-            let (first_at, was_rejected) = (self.persons[i].at, self.persons[i].rejected);
-            self.persons[i].rejected = true;
-            let kind = ProblemKind::DuplicateId {
-                other: lines_text(&[first_at.line]),
-            };
-            self.reject(Table::Persons, at, "person_id", &p.person_id, kind);
-            if !was_rejected {
-                let kind = ProblemKind::DuplicateId {
-                    other: lines_text(&[at.line]),
-                };
-                self.reject(Table::Persons, first_at, "person_id", &p.person_id, kind);
-            }
+            let first = &mut self.persons[i as usize];
+            let (first_at, was_rejected) = (first.at, first.rejected);
+            first.rejected = true;
+            self.duplicate(
+                Table::Persons,
+                "person_id",
+                &p.person_id,
+                first_at,
+                !was_rejected,
+                at,
+            );
             return;
         }
         let household = self.household_number(&p.household_id);
@@ -344,63 +398,43 @@ impl<'k> BatchCheck<'k> {
             Some(p) if !p.rejected => Ok(self.household_ids.name(p.household)),
             found => match self.keys.persons.get(id) {
                 Some((hh, _)) => Ok(hh),
-                None if found.is_some() || self.refused_persons.contains(id) => {
-                    Err(ProblemKind::DependsOnRejected {
-                        what: format!("人员 {id}"),
-                    })
-                }
+                None if found.is_some() => Err(ProblemKind::DependsOnRejected {
+                    what: format!("人员 {id}"),
+                }),
                 None => Err(ProblemKind::UnknownPerson),
             },
         }
     }
 
-    /// Registers `key` in `seen`; on a repeat, refuses this row and (once) the first.
-    fn first_sight<K: std::hash::Hash + Eq>(
+    /// Registers `key` (row `at`, refused at row level or not) in `seen`; returns the
+    /// earlier copy (its row and whether it was already refused) when the key repeats.
+    fn sight<K: std::hash::Hash + Eq>(
         seen: &mut HashMap<K, (At, bool)>,
-        out: &mut Vec<Rejection>,
         key: K,
-        table: Table,
         at: At,
-        column: &str,
-        value: &str,
-    ) {
+        refused: bool,
+    ) -> Option<(At, bool)> {
         match seen.get_mut(&key) {
             None => {
-                seen.insert(key, (at, false));
+                seen.insert(key, (at, refused));
+                None
             }
-            Some((first_at, first_refused)) => {
-                let other = lines_text(&[first_at.line]);
-                out.push((
-                    table,
-                    at,
-                    Problem::new(column, value, ProblemKind::DuplicateId { other }),
-                ));
-                if !*first_refused {
-                    *first_refused = true;
-                    let other = lines_text(&[at.line]);
-                    out.push((
-                        table,
-                        *first_at,
-                        Problem::new(column, value, ProblemKind::DuplicateId { other }),
-                    ));
-                }
-            }
+            Some(first) => Some(std::mem::replace(&mut first.1, true)).map(|was| (first.0, was)),
         }
     }
 
     pub fn stay(&mut self, at: At, s: &HospitalStay) {
-        if let Err(kind) = self.person_household(&s.person_id) {
-            return self.reject(Table::HospitalStays, at, "person_id", &s.person_id, kind);
+        let ok = match self.person_household(&s.person_id) {
+            Ok(_) => true,
+            Err(kind) => {
+                self.reject(Table::HospitalStays, at, "person_id", &s.person_id, kind);
+                false
+            }
+        };
+        if let Some((first, was)) = Self::sight(&mut self.stays, s.stay_id.as_str().into(), at, !ok)
+        {
+            self.duplicate(Table::HospitalStays, "stay_id", &s.stay_id, first, !was, at);
         }
-        Self::first_sight(
-            &mut self.stays,
-            &mut self.out,
-            s.stay_id.as_str().into(),
-            Table::HospitalStays,
-            at,
-            "stay_id",
-            &s.stay_id,
-        );
     }
 
     /// Household must exist; a named person must exist and belong to it.
@@ -429,37 +463,25 @@ impl<'k> BatchCheck<'k> {
     }
 
     pub fn event(&mut self, at: At, e: &Event) {
-        if self.check_refs(Table::Events, at, &e.household_id, e.person_id.as_deref()) {
-            Self::first_sight(
-                &mut self.events,
-                &mut self.out,
-                e.event_id.as_str().into(),
-                Table::Events,
-                at,
-                "event_id",
-                &e.event_id,
-            );
+        let ok = self.check_refs(Table::Events, at, &e.household_id, e.person_id.as_deref());
+        if let Some((first, was)) =
+            Self::sight(&mut self.events, e.event_id.as_str().into(), at, !ok)
+        {
+            self.duplicate(Table::Events, "event_id", &e.event_id, first, !was, at);
         }
     }
 
     pub fn enrollment(&mut self, at: At, e: &Enrollment) {
-        if self.check_refs(
+        let ok = self.check_refs(
             Table::Enrollments,
             at,
             &e.household_id,
             e.person_id.as_deref(),
-        ) {
-            let (h, p, prog) = e.key();
-            let key = (h.into(), p.into(), prog.into());
-            Self::first_sight(
-                &mut self.enrollments,
-                &mut self.out,
-                key,
-                Table::Enrollments,
-                at,
-                "program",
-                &e.program,
-            );
+        );
+        let (h, p, prog) = e.key();
+        let key = (h.into(), p.into(), prog.into());
+        if let Some((first, was)) = Self::sight(&mut self.enrollments, key, at, !ok) {
+            self.duplicate(Table::Enrollments, "program", &e.program, first, !was, at);
         }
     }
 }

@@ -370,10 +370,8 @@ fn check_source(
                         AnyRecord::Enrollment(r) => check.enrollment(at, &r),
                     },
                     Decoded1::Refused(at, id, problems) => {
-                        match (table, id) {
-                            (Table::Households, Some(id)) => check.household_refused(&id),
-                            (Table::Persons, Some(id)) => check.person_refused(&id),
-                            _ => {}
+                        if let Some(id) = id {
+                            check.refused_row(table, at, &id);
                         }
                         for p in &problems {
                             refusals.add(table, at, p);

@@ -336,6 +336,30 @@ fn duplicate_ids_refuse_every_copy() {
 }
 
 #[test]
+fn a_valid_copy_of_a_refused_row_is_still_a_duplicate() {
+    // P3 appears twice: first with a bad ID number, then correct. Neither copy is taken.
+    let b = mutate("persons", 2, &[("id_number", "110105194912310021")])
+        .add("persons", person("P3", "H1", "child", 3));
+    assert_eq!(
+        refusals_of(&b),
+        vec![
+            r("persons.csv", 4, "id_number", "id_number_check_digit"),
+            r("persons.csv", 5, "person_id", "duplicate_id"),
+        ]
+    );
+    // Likewise a stay whose person is unknown, then the same stay id for a known person.
+    let b =
+        mutate("hospital_stays", 0, &[("person_id", "P9")]).add("hospital_stays", stay("S1", "P3"));
+    assert_eq!(
+        refusals_of(&b),
+        vec![
+            r("hospital_stays.csv", 2, "person_id", "unknown_person"),
+            r("hospital_stays.csv", 3, "stay_id", "duplicate_id"),
+        ]
+    );
+}
+
+#[test]
 fn exactly_one_head_per_household() {
     // P3 becomes a second head of H1: H1 and everything of it is refused.
     let got = refusals_of(&mutate("persons", 2, &[("relation", "head")]));
