@@ -107,24 +107,7 @@ impl<'k> BatchCheck<'k> {
     /// id is still a duplicate (which copy is right is for a person to decide).
     pub fn refused_row(&mut self, table: Table, at: At, id: &str) {
         match table {
-            Table::Households => {
-                let i = self.household_number(id) as usize;
-                match self.households[i] {
-                    BatchHousehold {
-                        row: Some(first),
-                        rejected,
-                    } => {
-                        self.households[i].rejected = true;
-                        self.duplicate(table, "household_id", id, first, !rejected, at);
-                    }
-                    BatchHousehold { row: None, .. } => {
-                        self.households[i] = BatchHousehold {
-                            row: Some(at),
-                            rejected: true,
-                        }
-                    }
-                }
-            }
+            Table::Households => self.household_row(at, id, true),
             Table::Persons => self.refuse_person_id(at, id),
             Table::HospitalStays => {
                 if let Some((first, was)) = Self::sight(&mut self.stays, id.into(), at, true) {
@@ -183,7 +166,12 @@ impl<'k> BatchCheck<'k> {
     }
 
     pub fn household(&mut self, at: At, h: &Household) {
-        let id = &h.household_id;
+        self.household_row(at, &h.household_id, false);
+    }
+
+    /// Registers household row `at` (refused at row level or not); a second row with the
+    /// same id refuses both.
+    fn household_row(&mut self, at: At, id: &str, refused: bool) {
         let i = self.household_number(id) as usize;
         match self.households[i] {
             BatchHousehold {
@@ -196,7 +184,7 @@ impl<'k> BatchCheck<'k> {
             BatchHousehold { row: None, .. } => {
                 self.households[i] = BatchHousehold {
                     row: Some(at),
-                    rejected: false,
+                    rejected: refused,
                 }
             }
         }
