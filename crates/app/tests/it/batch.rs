@@ -280,3 +280,28 @@ fn xlsx_sheets_are_read_like_csv_files() {
     assert_eq!(reg.households[0].savings, Some(Fen(1_000_000)));
     assert_eq!(reg.persons[0].wage_income, Some(Fen(100_000)));
 }
+
+#[test]
+fn a_deployment_loads_its_own_region_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = sqlite(dir.path());
+    // A newer tree: the built-in 涪城区 plus one new community.
+    let mut text = minsheng_interchange::regions::MIANYANG_2023_CSV.to_owned();
+    text.push_str("510703001999,village,新建社区居民委员会,510703001000\n");
+    let file = dir.path().join("regions-2024.csv");
+    std::fs::write(&file, text).unwrap();
+    let b = Batch::new()
+        .add(
+            "households",
+            with(household("H1"), &[("region_code", "510703001999")]),
+        )
+        .add("persons", person("P1", "H1", "head", 1));
+    let input = b.write(&dir.path().join("in"));
+    let out = run_import(store.as_mut(), &input, false);
+    assert_eq!(out.refusals()[0].3, "region_code_unknown");
+    let table = minsheng_app::registry::load_regions(store.as_mut(), &file).unwrap();
+    assert_eq!(table.len(), 2250);
+    let out = run_import(store.as_mut(), &input, false);
+    assert!(out.rejected.is_empty(), "{:?}", out.rejected);
+    assert_eq!(store.counts().unwrap().regions, 2250);
+}
