@@ -1,0 +1,18 @@
+//! Rules as code: the policy engine.
+//!
+//! - [`decimal`]: exact decimals for parameter values and formula literals;
+//! - [`params`]: dated, region-scoped parameters read from TOML policy files, and the
+//!   rule that picks the value in force for a unit and a month.
+//!
+//! Formulas, load-time checks, columnar evaluation and explanations follow (issue 4).
+//!
+//! ```
+//! use minsheng_policy::params::Parameters;
+//! let p = Parameters::parse("p.toml", "[dibao.standard.urban]\nlabel = \"城市低保标准\"\nvalues = [{ region = \"5107\", value = 610 }]\n").unwrap();
+//! let month = minsheng_model::date::parse_iso("2024-06-01").unwrap();
+//! let code = minsheng_model::RegionCode::parse("510703001003").unwrap();
+//! assert_eq!(p.resolve("dibao.standard.urban", month, code).unwrap().value.to_string(), "610");
+//! ```
+
+pub mod decimal;
+pub mod params;
