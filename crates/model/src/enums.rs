@@ -36,6 +36,14 @@ macro_rules! vocabulary {
             }
         }
 
+        /// The first value. Only a filler for the unknown cells of columnar storage (whose
+        /// `known` flag is false); an empty cell never *means* this value.
+        impl Default for $name {
+            fn default() -> Self {
+                $name::ALL[0]
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.code())

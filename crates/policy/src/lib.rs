@@ -1,6 +1,7 @@
 //! Rules as code: the policy engine.
 //!
 //! - [`decimal`]: exact decimals for parameter values and formula literals;
+//! - [`frame`]: the population of one month as columns (struct-of-arrays);
 //! - [`params`]: dated, region-scoped parameters read from TOML policy files, and the
 //!   rule that picks the value in force for a unit and a month.
 //!
@@ -15,4 +16,5 @@
 //! ```
 
 pub mod decimal;
+pub mod frame;
 pub mod params;
