@@ -2,6 +2,7 @@
 //!
 //! - [`decimal`]: exact decimals for parameter values and formula literals;
 //! - [`frame`]: the population of one month as columns (struct-of-arrays);
+//! - [`medical`]: the medical chain (三重保障 and the district top-up), a bounded built-in;
 //! - [`params`]: dated, region-scoped parameters read from TOML policy files, and the
 //!   rule that picks the value in force for a unit and a month.
 //!
@@ -17,4 +18,5 @@
 
 pub mod decimal;
 pub mod frame;
+pub mod medical;
 pub mod params;
