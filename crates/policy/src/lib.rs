@@ -1,6 +1,7 @@
 //! Rules as code: the policy engine.
 //!
 //! - [`decimal`]: exact decimals for parameter values and formula literals;
+//! - [`fixed`]: exact fixed-point arithmetic for evaluation (10⁻⁸), roundings by unit;
 //! - [`frame`]: the population of one month as columns (struct-of-arrays);
 //! - [`medical`]: the medical chain (三重保障 and the district top-up), a bounded built-in;
 //! - [`params`]: dated, region-scoped parameters read from TOML policy files, and the
@@ -17,6 +18,7 @@
 //! ```
 
 pub mod decimal;
+pub mod fixed;
 pub mod frame;
 pub mod medical;
 pub mod params;
