@@ -66,21 +66,21 @@ impl Fixed {
         (self.0 % FEN == 0).then_some(self.0 / FEN)
     }
 
-    pub fn add(self, o: Fixed) -> R {
+    pub fn checked_add(self, o: Fixed) -> R {
         self.0
             .checked_add(o.0)
             .map(Fixed)
             .ok_or(FixedError::Overflow)
     }
 
-    pub fn sub(self, o: Fixed) -> R {
+    pub fn checked_sub(self, o: Fixed) -> R {
         self.0
             .checked_sub(o.0)
             .map(Fixed)
             .ok_or(FixedError::Overflow)
     }
 
-    pub fn mul(self, o: Fixed) -> R {
+    pub fn checked_mul(self, o: Fixed) -> R {
         let p = i128::from(self.0) * i128::from(o.0);
         if p % i128::from(ONE) != 0 {
             return Err(FixedError::Inexact);
@@ -88,7 +88,7 @@ impl Fixed {
         fit(p / i128::from(ONE))
     }
 
-    pub fn div(self, o: Fixed) -> R {
+    pub fn checked_div(self, o: Fixed) -> R {
         if o.0 == 0 {
             return Err(FixedError::DivisionByZero);
         }
@@ -147,22 +147,22 @@ mod tests {
     #[test]
     fn rule_arithmetic_is_exact() {
         // min(1000 × 20%, 610 × 50%) = 200; 1.3 × 410 = 533; 610 × 3 − 800 + 61 = 1091.
-        assert_eq!(x("1000").mul(x("20%")), Ok(x("200")));
-        assert_eq!(x("1.3").mul(x("410")), Ok(x("533")));
-        assert_eq!(x("0.1").add(x("0.2")), Ok(x("0.3")));
+        assert_eq!(x("1000").checked_mul(x("20%")), Ok(x("200")));
+        assert_eq!(x("1.3").checked_mul(x("410")), Ok(x("533")));
+        assert_eq!(x("0.1").checked_add(x("0.2")), Ok(x("0.3")));
         assert_eq!(
-            x("1234.57").mul(x("20%")).map(|v| v.to_string()),
+            x("1234.57").checked_mul(x("20%")).map(|v| v.to_string()),
             Ok("246.914".into())
         );
-        assert_eq!(x("1").div(x("3")), Err(FixedError::Inexact));
-        assert_eq!(x("1830").div(x("3")), Ok(x("610")));
-        assert_eq!(x("0.00000001").mul(x("0.5")), Err(FixedError::Inexact));
+        assert_eq!(x("1").checked_div(x("3")), Err(FixedError::Inexact));
+        assert_eq!(x("1830").checked_div(x("3")), Ok(x("610")));
+        assert_eq!(x("0.00000001").checked_mul(x("0.5")), Err(FixedError::Inexact));
     }
 
     #[test]
     fn roundings_name_their_unit() {
         assert_eq!(
-            x("1.3").mul(x("610")).and_then(|v| v.ceil_to(x("1"))),
+            x("1.3").checked_mul(x("610")).and_then(|v| v.ceil_to(x("1"))),
             Ok(x("793"))
         );
         assert_eq!(x("792.5").round_to(x("1")), Ok(x("793")));
@@ -180,10 +180,10 @@ mod tests {
     fn overflow_is_an_error_not_a_wrap() {
         let big = Fixed(i64::MAX / 2);
         assert_eq!(
-            big.add(big).and_then(|v| v.add(big)),
+            big.checked_add(big).and_then(|v| v.checked_add(big)),
             Err(FixedError::Overflow)
         );
-        assert_eq!(x("1000000000").mul(x("1000")), Err(FixedError::Overflow));
+        assert_eq!(x("1000000000").checked_mul(x("1000")), Err(FixedError::Overflow));
     }
 
     proptest! {
