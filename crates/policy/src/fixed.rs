@@ -156,13 +156,18 @@ mod tests {
         );
         assert_eq!(x("1").checked_div(x("3")), Err(FixedError::Inexact));
         assert_eq!(x("1830").checked_div(x("3")), Ok(x("610")));
-        assert_eq!(x("0.00000001").checked_mul(x("0.5")), Err(FixedError::Inexact));
+        assert_eq!(
+            x("0.00000001").checked_mul(x("0.5")),
+            Err(FixedError::Inexact)
+        );
     }
 
     #[test]
     fn roundings_name_their_unit() {
         assert_eq!(
-            x("1.3").checked_mul(x("610")).and_then(|v| v.ceil_to(x("1"))),
+            x("1.3")
+                .checked_mul(x("610"))
+                .and_then(|v| v.ceil_to(x("1"))),
             Ok(x("793"))
         );
         assert_eq!(x("792.5").round_to(x("1")), Ok(x("793")));
@@ -183,7 +188,10 @@ mod tests {
             big.checked_add(big).and_then(|v| v.checked_add(big)),
             Err(FixedError::Overflow)
         );
-        assert_eq!(x("1000000000").checked_mul(x("1000")), Err(FixedError::Overflow));
+        assert_eq!(
+            x("1000000000").checked_mul(x("1000")),
+            Err(FixedError::Overflow)
+        );
     }
 
     proptest! {

@@ -18,6 +18,8 @@
 //! Every payment is rounded half-up to the fen at the step that computes it.
 
 use crate::decimal::Decimal;
+use crate::params::Parameters;
+use minsheng_model::{Date, RegionCode};
 
 /// A person's standing for the chain in the evaluated month.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +55,101 @@ pub struct ChainParams {
     pub assist_annual_cap: i64,
     /// The district's self-pay cap rate, where the district has one.
     pub local_self_pay_cap_rate: Option<Decimal>,
+}
+
+/// The parameter ids the chain reads (reference-rules.md's names); a pack that uses the
+/// chain must define them. `fucheng.self_pay_cap_rate` may lack a value for a region: the
+/// district top-up then does not apply there.
+pub const PARAMETER_IDS: [&str; 19] = [
+    "med.basic.deductible.l1",
+    "med.basic.deductible.l2",
+    "med.basic.deductible.l3",
+    "med.basic.rate.l1",
+    "med.basic.rate.l2",
+    "med.basic.rate.l3",
+    "med.basic.annual_cap",
+    "med.critical.threshold",
+    "med.critical.rate",
+    "med.critical.annual_cap",
+    "med.critical.needy_threshold_factor",
+    "med.critical.needy_rate_bonus",
+    "med.assist.rate.tekun",
+    "med.assist.rate.dibao",
+    "med.assist.rate.edge",
+    "med.assist.deductible.tekun",
+    "med.assist.deductible.dibao",
+    "med.assist.deductible.edge",
+    "med.assist.annual_cap",
+];
+
+/// The optional parameter of the district top-up.
+pub const LOCAL_RATE_ID: &str = "fucheng.self_pay_cap_rate";
+
+/// A parameter the chain needs has no value (or a money value is not whole fen).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "医疗救助链所需参数 {id} 在 {region} 于 {month} 没有可用的取值 / parameter {id} has no usable value"
+)]
+pub struct MissingParameter {
+    pub id: &'static str,
+    pub region: String,
+    pub month: String,
+}
+
+impl ChainParams {
+    /// Resolves the chain's parameters for a unit in `region` in the month starting `month`.
+    pub fn resolve(
+        p: &Parameters,
+        month: Date,
+        region: RegionCode,
+    ) -> Result<ChainParams, MissingParameter> {
+        let missing = |id: &'static str| MissingParameter {
+            id,
+            region: region.to_string(),
+            month: month.to_string(),
+        };
+        let rate = |id: &'static str| {
+            p.resolve(id, month, region)
+                .map(|r| r.value)
+                .ok_or_else(|| missing(id))
+        };
+        let fen = |id: &'static str| rate(id)?.to_fen().ok_or_else(|| missing(id));
+        let [
+            d1,
+            d2,
+            d3,
+            r1,
+            r2,
+            r3,
+            bcap,
+            thr,
+            crate_,
+            ccap,
+            nf,
+            nb,
+            at,
+            ad,
+            ae,
+            dt,
+            dd,
+            de,
+            acap,
+        ] = PARAMETER_IDS;
+        Ok(ChainParams {
+            basic_deductible: [fen(d1)?, fen(d2)?, fen(d3)?],
+            basic_rate: [rate(r1)?, rate(r2)?, rate(r3)?],
+            basic_annual_cap: fen(bcap)?,
+            critical_threshold: fen(thr)?,
+            critical_rate: rate(crate_)?,
+            critical_annual_cap: fen(ccap)?,
+            needy_threshold_factor: rate(nf)?,
+            needy_rate_bonus: rate(nb)?,
+            assist_rate: [rate(at)?, rate(ad)?, rate(ae)?],
+            assist_deductible: [fen(dt)?, fen(dd)?, fen(de)?],
+            assist_annual_cap: fen(acap)?,
+            local_self_pay_cap_rate: p.resolve(LOCAL_RATE_ID, month, region).map(|r| r.value),
+        })
+    }
 }
 
 /// One stay as the chain reads it.
@@ -211,6 +308,29 @@ mod tests {
         total: 5_000_000,
         covered: 4_000_000,
     };
+
+    #[test]
+    fn the_shipped_pack_gives_the_reference_values() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../policies/mianyang/parameters.toml"
+        );
+        let p =
+            Parameters::parse("parameters.toml", &std::fs::read_to_string(path).unwrap()).unwrap();
+        let month = minsheng_model::date::parse_iso("2024-06-01").unwrap();
+        let code = |s: &str| RegionCode::parse(s).unwrap();
+        assert_eq!(
+            ChainParams::resolve(&p, month, code("510703001003")),
+            Ok(reference(true))
+        );
+        assert_eq!(
+            ChainParams::resolve(&p, month, code("510722101201")),
+            Ok(reference(false))
+        );
+        let e =
+            ChainParams::resolve(&Parameters::default(), month, code("510703001003")).unwrap_err();
+        assert_eq!(e.id, "med.basic.deductible.l1");
+    }
 
     #[test]
     fn worked_example_5_dibao_member_in_fucheng() {
