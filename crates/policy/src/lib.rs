@@ -4,6 +4,7 @@
 //! - [`fixed`]: exact fixed-point arithmetic for evaluation (10⁻⁸), roundings by unit;
 //! - [`frame`]: the population of one month as columns (struct-of-arrays);
 //! - [`medical`]: the medical chain (三重保障 and the district top-up), a bounded built-in;
+//! - [`pack`]: a pack folder read: parameters, variables and programs with parsed formulas;
 //! - [`params`]: dated, region-scoped parameters read from TOML policy files, and the
 //!   rule that picks the value in force for a unit and a month.
 //!
@@ -21,4 +22,5 @@ pub mod decimal;
 pub mod fixed;
 pub mod frame;
 pub mod medical;
+pub mod pack;
 pub mod params;
