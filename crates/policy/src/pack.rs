@@ -20,10 +20,10 @@
 //!
 //! Name resolution, types and cycles are checked in the next phase.
 
-use crate::params::{Location, PackError, Parameters, location};
+use crate::params::{Location, PackError, Parameters, location, parse_toml};
 use minsheng_policy_syntax::{Expr, parse};
 use std::path::Path;
-use toml_edit::{Document, Item, Table};
+use toml_edit::{Item, Table};
 
 /// What a variable or program is computed for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -151,12 +151,7 @@ impl Pack {
     /// Adds the variables and programs of one file.
     pub fn add_variables(&mut self, file: &str, text: &str) -> Result<(), Vec<PackError>> {
         let at = |offset: usize| location(file, text, offset);
-        let doc = Document::parse(text).map_err(|e| {
-            vec![PackError {
-                at: at(e.span().map_or(0, |s| s.start)),
-                message: format!("不是有效的 TOML：{} / not valid TOML", e.message()),
-            }]
-        })?;
+        let doc = parse_toml(file, text)?;
         let mut errors = Vec::new();
         for (key, item) in doc.as_table().iter() {
             let here = item.span().map_or(0, |s| s.start);
@@ -222,6 +217,28 @@ fn field<'t>(
     }
 }
 
+/// Reads field `key` as one of a closed set of codes (`from_code`), naming the set
+/// (`expected`) when the value is not in it.
+fn code_field<T>(
+    t: &Table,
+    key: &str,
+    owner: &str,
+    from_code: fn(&str) -> Option<T>,
+    expected: &str,
+    errors: &mut Vec<PackError>,
+    at: &dyn Fn(usize) -> Location,
+) -> Option<T> {
+    let (s, o) = field(t, key, owner, errors, at)?;
+    let v = from_code(s);
+    if v.is_none() {
+        errors.push(PackError {
+            at: at(o),
+            message: format!("{key} 应为 {expected}，实为 {s:?}"),
+        });
+    }
+    v
+}
+
 /// Parses a formula found at `offset` (the start of its TOML string) in `text`.
 fn formula(src: &str, offset: usize, file: &str, text: &str) -> Result<Formula, PackError> {
     // Where the formula's first character is: after the opening quotes, and after the
@@ -262,24 +279,24 @@ fn variable(id: &str, t: &Table, file: &str, text: &str) -> Result<Variable, Vec
         &mut errors,
         &at,
     );
-    let entity = field(t, "entity", id, &mut errors, &at).and_then(|(s, o)| {
-        Entity::from_code(s).or_else(|| {
-            errors.push(PackError {
-                at: at(o),
-                message: format!("entity 应为 person 或 household，实为 {s:?}"),
-            });
-            None
-        })
-    });
-    let ty = field(t, "type", id, &mut errors, &at).and_then(|(s, o)| {
-        DeclaredType::from_code(s).or_else(|| {
-            errors.push(PackError {
-                at: at(o),
-                message: format!("type 应为 money、number 或 bool，实为 {s:?}"),
-            });
-            None
-        })
-    });
+    let entity = code_field(
+        t,
+        "entity",
+        id,
+        Entity::from_code,
+        "person 或 household",
+        &mut errors,
+        &at,
+    );
+    let ty = code_field(
+        t,
+        "type",
+        id,
+        DeclaredType::from_code,
+        "money、number 或 bool",
+        &mut errors,
+        &at,
+    );
     let label = field(t, "label", id, &mut errors, &at).map(|(s, _)| s.to_owned());
     let f = field(t, "formula", id, &mut errors, &at)
         .and_then(|(s, o)| formula(s, o, file, text).map_err(|e| errors.push(e)).ok());
@@ -308,15 +325,15 @@ fn program(id: &str, t: &Table, file: &str, text: &str) -> Result<Program, Vec<P
         &mut errors,
         &at,
     );
-    let entity = field(t, "entity", &owner, &mut errors, &at).and_then(|(s, o)| {
-        Entity::from_code(s).or_else(|| {
-            errors.push(PackError {
-                at: at(o),
-                message: format!("entity 应为 person 或 household，实为 {s:?}"),
-            });
-            None
-        })
-    });
+    let entity = code_field(
+        t,
+        "entity",
+        &owner,
+        Entity::from_code,
+        "person 或 household",
+        &mut errors,
+        &at,
+    );
     let label = field(t, "label", &owner, &mut errors, &at).map(|(s, _)| s.to_owned());
     let eligible = field(t, "eligible", &owner, &mut errors, &at)
         .and_then(|(s, o)| formula(s, o, file, text).map_err(|e| errors.push(e)).ok());

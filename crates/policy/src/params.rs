@@ -97,16 +97,24 @@ pub fn location(file: &str, text: &str, offset: usize) -> Location {
     }
 }
 
+/// Parses a pack file's TOML, or says where it is not TOML.
+pub(crate) fn parse_toml<'t>(
+    file: &str,
+    text: &'t str,
+) -> Result<Document<&'t str>, Vec<PackError>> {
+    Document::parse(text).map_err(|e| {
+        vec![PackError {
+            at: location(file, text, e.span().map_or(0, |s| s.start)),
+            message: format!("不是有效的 TOML：{} / not valid TOML", e.message()),
+        }]
+    })
+}
+
 impl Parameters {
     /// Reads a parameter file. Every problem is reported, not just the first.
     pub fn parse(file: &str, text: &str) -> Result<Parameters, Vec<PackError>> {
         let at = |offset: usize| location(file, text, offset);
-        let doc = Document::parse(text).map_err(|e| {
-            vec![PackError {
-                at: at(e.span().map_or(0, |s| s.start)),
-                message: format!("不是有效的 TOML：{} / not valid TOML", e.message()),
-            }]
-        })?;
+        let doc = parse_toml(file, text)?;
         let mut out = Parameters::default();
         let mut errors = Vec::new();
         collect(doc.as_table(), &mut Vec::new(), &at, &mut out, &mut errors);
