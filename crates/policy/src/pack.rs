@@ -7,7 +7,7 @@
 //! ```toml
 //! [counted_income]
 //! entity = "person"            # person | household
-//! type = "money"               # money | number | bool
+//! type = "money"               # money | number | bool | code
 //! label = "计入收入"
 //! formula = "max(0, wage_income + business_income + property_income + transfer_income - employment_cost)"
 //!
@@ -48,6 +48,8 @@ pub enum DeclaredType {
     Money,
     Number,
     Bool,
+    /// One of a closed set of codes (`'tekun'`, `'dibao'`, …).
+    Code,
 }
 
 impl DeclaredType {
@@ -56,6 +58,7 @@ impl DeclaredType {
             "money" => Some(DeclaredType::Money),
             "number" => Some(DeclaredType::Number),
             "bool" => Some(DeclaredType::Bool),
+            "code" => Some(DeclaredType::Code),
             _ => None,
         }
     }
@@ -293,7 +296,7 @@ fn variable(id: &str, t: &Table, file: &str, text: &str) -> Result<Variable, Vec
         "type",
         id,
         DeclaredType::from_code,
-        "money、number 或 bool",
+        "money、number、bool 或 code",
         &mut errors,
         &at,
     );
@@ -460,7 +463,44 @@ eligible = "not dibao and hh_income < 1.5 * dibao.standard[area] * size"
             env!("CARGO_MANIFEST_DIR"),
             "/../../policies/mianyang"
         ));
-        let pack = Pack::load(dir).unwrap();
+        let pack = Pack::load(dir).unwrap_or_else(|e| panic!("{e:#?}"));
         assert_eq!(pack.parameters.len(), 43);
+        let mut programs: Vec<&str> = pack.programs.iter().map(|p| p.id.as_str()).collect();
+        programs.sort_unstable();
+        assert_eq!(
+            programs,
+            [
+                "dibao",
+                "dibao_edge",
+                "dibao_single",
+                "disability_care",
+                "disability_living",
+                "elderly_allowance",
+                "expenditure_hardship",
+                "orphan_support",
+                "tekun"
+            ]
+        );
+        let amounts: Vec<&str> = pack.programs.iter().filter(|p| p.amount.is_none()).map(|p| p.id.as_str()).collect();
+        assert_eq!(amounts, ["dibao_edge", "expenditure_hardship"], "status programs have no amount");
+        let variables: Vec<&str> = pack.variables.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(
+            variables,
+            [
+                "standard",
+                "employment_cost",
+                "counted_income",
+                "size_all",
+                "assets_ok_all",
+                "size",
+                "hh_income",
+                "assets_ok",
+                "unable_to_work",
+                "increment",
+                "severe_condition",
+                "medical_category",
+                "medical_burden"
+            ]
+        );
     }
 }
