@@ -1,5 +1,6 @@
 //! Rules as code: the policy engine.
 //!
+//! - [`check`]: load-time checks — names, types, vocabularies, cycles — and the evaluation order;
 //! - [`decimal`]: exact decimals for parameter values and formula literals;
 //! - [`fixed`]: exact fixed-point arithmetic for evaluation (10⁻⁸), roundings by unit;
 //! - [`frame`]: the population of one month as columns (struct-of-arrays);
@@ -18,6 +19,7 @@
 //! assert_eq!(p.resolve("dibao.standard.urban", month, code).unwrap().value.to_string(), "610");
 //! ```
 
+pub mod check;
 pub mod decimal;
 pub mod fixed;
 pub mod frame;

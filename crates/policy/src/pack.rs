@@ -481,8 +481,17 @@ eligible = "not dibao and hh_income < 1.5 * dibao.standard[area] * size"
                 "tekun"
             ]
         );
-        let amounts: Vec<&str> = pack.programs.iter().filter(|p| p.amount.is_none()).map(|p| p.id.as_str()).collect();
-        assert_eq!(amounts, ["dibao_edge", "expenditure_hardship"], "status programs have no amount");
+        let amounts: Vec<&str> = pack
+            .programs
+            .iter()
+            .filter(|p| p.amount.is_none())
+            .map(|p| p.id.as_str())
+            .collect();
+        assert_eq!(
+            amounts,
+            ["dibao_edge", "expenditure_hardship"],
+            "status programs have no amount"
+        );
         let variables: Vec<&str> = pack.variables.iter().map(|v| v.id.as_str()).collect();
         assert_eq!(
             variables,
