@@ -100,10 +100,16 @@ impl<'a> Composition<'a> {
             .as_ref()
             .map(|ms| ms.len() as i64)
             .map_err(Clone::clone);
-        let hh_income = members.clone().and_then(|ms| {
-            every(ms.iter().map(|m| counted_income(m, &facts.standard)))
-                .map(|incomes| incomes.into_iter().sum())
-        });
+        // Interpretation (clarification 10): a member whose tekun status is open leaves
+        // the sum unknown with that status's columns; the incomes of the members known to
+        // count are read all the same, so every column a caseworker must fill is named at
+        // once (an open status does not hide an empty wage elsewhere in the household).
+        let hh_income = every(facts.members.iter().zip(tekun).map(|(m, t)| match t {
+            Ok(true) => Ok(Q::ZERO),
+            Ok(false) => counted_income(m, &facts.standard),
+            Err(missing) => Err(missing.clone()),
+        }))
+        .map(|incomes| incomes.into_iter().sum());
         Composition {
             has_members,
             members,

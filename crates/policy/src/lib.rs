@@ -1,6 +1,7 @@
 //! Rules as code: the policy engine.
 //!
 //! - [`check`]: load-time checks — names, types, vocabularies, cycles — and the evaluation order;
+//! - [`eval`]: a checked pack over a frame, column by column, with three-valued unknowns;
 //! - [`decimal`]: exact decimals for parameter values and formula literals;
 //! - [`fixed`]: exact fixed-point arithmetic for evaluation (10⁻⁸), roundings by unit;
 //! - [`frame`]: the population of one month as columns (struct-of-arrays);
@@ -9,7 +10,9 @@
 //! - [`params`]: dated, region-scoped parameters read from TOML policy files, and the
 //!   rule that picks the value in force for a unit and a month.
 //!
-//! Formulas, load-time checks, columnar evaluation and explanations follow (issue 4).
+//! The phases: `pack` (read and parse) → `check` (names, types, order) → `frame` (the
+//! month's population as columns) → `eval`. Explanations, the CLI and parallelism follow
+//! (issue 4). The engine agrees with the independent oracle on whole synthetic districts.
 //!
 //! ```
 //! use minsheng_policy::params::Parameters;
@@ -21,6 +24,7 @@
 
 pub mod check;
 pub mod decimal;
+pub mod eval;
 pub mod fixed;
 pub mod frame;
 pub mod medical;

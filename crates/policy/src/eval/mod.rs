@@ -1,0 +1,281 @@
+//! Evaluation: a checked pack over the population of one month, column by column.
+//!
+//! Variables and programs are computed in the checked order, each as one column over its
+//! entity's units ([`value::Col`]: values plus unknown-masks). The outcome has the shape of
+//! `results.csv` (eligible units), the `--all` rows, the undecided units with the input
+//! columns that kept them undecided, and `medical.csv`.
+
+mod builtin;
+mod expr;
+pub mod value;
+
+use crate::check::{Checked, HOUSEHOLD_INPUTS, Item, PERSON_INPUTS};
+use crate::fixed::{Fixed, FixedError};
+use crate::frame::Frame;
+use crate::pack::{Entity, Pack};
+use minsheng_model::{Date, Fen};
+use std::collections::HashMap;
+use value::Col;
+
+/// One row of `results.csv` (or of the `--all` output).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResultRow {
+    pub household_id: String,
+    pub person_id: Option<String>,
+    pub program: String,
+    pub eligible: bool,
+    pub monthly_amount: Fen,
+}
+
+/// A unit the rules cannot decide: "cannot decide: missing <columns>".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Undecided {
+    pub household_id: String,
+    pub person_id: Option<String>,
+    pub program: String,
+    /// Input columns (interchange names), in byte order.
+    pub missing: Vec<&'static str>,
+}
+
+/// One row of `medical.csv`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MedicalRow {
+    pub stay_id: String,
+    pub person_id: String,
+    pub basic_paid: Fen,
+    pub critical_paid: Fen,
+    pub assistance_paid: Fen,
+    pub local_fund_paid: Fen,
+    pub self_paid: Fen,
+}
+
+/// What an evaluation produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Eligible units, by (household, person or "", program).
+    pub results: Vec<ResultRow>,
+    /// Every decided unit, eligible or not, in the same order.
+    pub all: Vec<ResultRow>,
+    pub undecided: Vec<Undecided>,
+    /// Stays of M's year up to the end of M, by (person, discharge date, stay id).
+    pub medical: Vec<MedicalRow>,
+}
+
+/// Why an evaluation could not run.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    #[error(
+        "参数 {id} 在区划 {region} 于 {month} 没有可用的取值 / no value of the parameter for this region and month"
+    )]
+    NoParameter {
+        id: String,
+        region: String,
+        month: String,
+    },
+    #[error("计算 {owner} 时（{unit}）：{source}")]
+    Arithmetic {
+        owner: String,
+        unit: String,
+        source: FixedError,
+    },
+    #[error(
+        "项目 {program} 对 {unit} 的金额 {amount} 不是整分，请在公式中用 round 指定取舍 / the amount is not whole fen"
+    )]
+    NotWholeFen {
+        program: String,
+        unit: String,
+        amount: String,
+    },
+    #[error(transparent)]
+    Medical(#[from] crate::medical::MissingParameter),
+    #[error("医疗救助类别 {value:?} 应为 tekun、dibao、edge 或 none / unknown medical category")]
+    MedicalCategory { value: String },
+}
+
+/// The names of the unknown-mask bits: person inputs, then household inputs.
+pub(crate) fn bit_names() -> impl Iterator<Item = &'static str> {
+    PERSON_INPUTS
+        .iter()
+        .chain(HOUSEHOLD_INPUTS)
+        .map(|(n, _)| *n)
+}
+
+fn missing(mask: u32) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = bit_names()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, n)| n)
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// Interned code strings (`'urban'`, `'tekun'` …) as `i64` ids.
+#[derive(Default)]
+pub(crate) struct Codes {
+    ids: HashMap<String, i64>,
+    names: Vec<String>,
+}
+
+impl Codes {
+    pub(crate) fn id(&mut self, s: &str) -> i64 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = self.names.len() as i64;
+        self.names.push(s.to_owned());
+        self.ids.insert(s.to_owned(), i);
+        i
+    }
+
+    pub(crate) fn name(&self, id: i64) -> &str {
+        self.names.get(id as usize).map_or("", String::as_str)
+    }
+}
+
+/// The evaluation state.
+pub(crate) struct Eval<'a> {
+    pub(crate) pack: &'a Pack,
+    pub(crate) frame: &'a Frame,
+    pub(crate) names: HashMap<&'a str, Item>,
+    pub(crate) values: HashMap<Item, Col>,
+    pub(crate) codes: Codes,
+    pub(crate) param_cache: HashMap<(String, minsheng_model::RegionCode), Option<Fixed>>,
+    pub(crate) medical: Option<builtin::Medical>,
+}
+
+impl Eval<'_> {
+    /// Units of an entity.
+    pub(crate) fn len(&self, e: Entity) -> usize {
+        match e {
+            Entity::Person => self.frame.persons.id.len(),
+            Entity::Household => self.frame.households.id.len(),
+        }
+    }
+
+    /// "H1" or "H1/P2", for messages.
+    pub(crate) fn unit(&self, e: Entity, i: usize) -> String {
+        match e {
+            Entity::Household => self.frame.households.id[i].to_string(),
+            Entity::Person => {
+                let h = self.frame.persons.household[i] as usize;
+                format!(
+                    "{}/{}",
+                    self.frame.households.id[h], self.frame.persons.id[i]
+                )
+            }
+        }
+    }
+}
+
+/// Evaluates a checked pack over `frame`.
+pub fn evaluate(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Outcome, EvalError> {
+    let mut ev = Eval {
+        pack,
+        frame,
+        names: pack
+            .variables
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.id.as_str(), Item::Variable(i)))
+            .chain(
+                pack.programs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.id.as_str(), Item::Program(i))),
+            )
+            .collect(),
+        values: HashMap::new(),
+        codes: Codes::default(),
+        param_cache: HashMap::new(),
+        medical: None,
+    };
+    let mut amounts: HashMap<usize, Col> = HashMap::new();
+    for &item in &checked.order {
+        let col = match item {
+            Item::Variable(k) => {
+                let v = &pack.variables[k];
+                ev.expr(&v.formula.expr, v.entity, &v.id)?
+            }
+            Item::Program(k) => {
+                let p = &pack.programs[k];
+                if let Some(a) = &p.amount {
+                    let amount = ev.expr(&a.expr, p.entity, &p.id)?;
+                    amounts.insert(k, amount);
+                }
+                ev.expr(&p.eligible.expr, p.entity, &p.id)?
+            }
+        };
+        ev.values.insert(item, col);
+    }
+    let mut out = Outcome::default();
+    for (k, p) in pack.programs.iter().enumerate() {
+        let elig = &ev.values[&Item::Program(k)];
+        for u in 0..elig.len() {
+            let (household_id, person_id) = match p.entity {
+                Entity::Household => (frame.households.id[u].to_string(), None),
+                Entity::Person => (
+                    frame.households.id[frame.persons.household[u] as usize].to_string(),
+                    Some(frame.persons.id[u].to_string()),
+                ),
+            };
+            let undecided = |mask: u32| Undecided {
+                household_id: household_id.clone(),
+                person_id: person_id.clone(),
+                program: p.id.clone(),
+                missing: missing(mask),
+            };
+            if elig.m[u] != 0 {
+                out.undecided.push(undecided(elig.m[u]));
+                continue;
+            }
+            let eligible = elig.v[u] == 1;
+            let mut monthly_amount = Fen(0);
+            if let (true, Some(a)) = (eligible, amounts.get(&k)) {
+                if a.m[u] != 0 {
+                    out.undecided.push(undecided(a.m[u]));
+                    continue;
+                }
+                let amount = Fixed(a.v[u]);
+                monthly_amount = Fen(amount.to_fen().ok_or_else(|| EvalError::NotWholeFen {
+                    program: p.id.clone(),
+                    unit: ev.unit(p.entity, u),
+                    amount: amount.to_string(),
+                })?);
+            }
+            let row = ResultRow {
+                household_id,
+                person_id,
+                program: p.id.clone(),
+                eligible,
+                monthly_amount,
+            };
+            if eligible {
+                out.results.push(row.clone());
+            }
+            out.all.push(row);
+        }
+    }
+    let (medical, medical_undecided) = builtin::medical_rows(&mut ev)?;
+    out.medical = medical;
+    out.undecided.extend(medical_undecided);
+    let key = |h: &str, p: &Option<String>, prog: &str| {
+        (h.to_owned(), p.clone().unwrap_or_default(), prog.to_owned())
+    };
+    out.results
+        .sort_by_key(|r| key(&r.household_id, &r.person_id, &r.program));
+    out.all
+        .sort_by_key(|r| key(&r.household_id, &r.person_id, &r.program));
+    out.undecided
+        .sort_by_key(|r| key(&r.household_id, &r.person_id, &r.program));
+    Ok(out)
+}
+
+/// The first day of the month after `month`'s, minus one day.
+pub(crate) fn month_end(month: Date) -> Date {
+    use chrono::Months;
+    month
+        .checked_add_months(Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(month)
+}
