@@ -3,6 +3,7 @@
 //! - [`registry`]: open a store by URL and make sure it has a region table;
 //! - [`import`]: interchange files → validated, typed rows in the store, all-or-nothing
 //!   or partial, with every rejected row explained;
+//! - [`evaluate`]: a registry and a policy pack → the month's outcome;
 //! - [`export`]: the store → interchange CSV;
 //! - [`synth`]: a synthetic district written as interchange CSV;
 //! - [`demo`]: the newcomer's one command — a demo district in SQLite.
@@ -12,6 +13,7 @@
 
 pub mod demo;
 pub mod error;
+pub mod evaluate;
 pub mod export;
 pub mod import;
 pub mod registry;

@@ -1,6 +1,7 @@
 //! `minsheng` — the one command of the platform. Parses flags, calls `minsheng-app`,
 //! prints. Exit codes: 0 success, 1 failure, 2 rows were refused (import).
 
+mod eval_cmd;
 mod import_cmd;
 mod progress;
 
@@ -29,6 +30,8 @@ struct Cli {
 enum Command {
     /// 导入部门数据（interchange-v1 CSV/XLSX）/ import interchange-v1 files into the registry
     Import(import_cmd::ImportArgs),
+    /// 按政策包计算某月的待遇认定 / evaluate a policy pack for a month → results.csv, medical.csv
+    Eval(eval_cmd::EvalArgs),
     /// 导出登记库为 interchange-v1 CSV / export the registry as interchange-v1 CSV
     Export {
         /// SQLite file path or postgres:// URL
@@ -90,7 +93,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_month(s: &str) -> anyhow::Result<minsheng_model::Date> {
+pub(crate) fn parse_month(s: &str) -> anyhow::Result<minsheng_model::Date> {
     minsheng_model::date::parse_iso(&format!("{s}-01"))
         .with_context(|| format!("月份 {s:?} 应为 YYYY-MM，如 2024-06"))
 }
@@ -105,6 +108,7 @@ fn print_counts(c: &minsheng_store::Counts) {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Import(args) => import_cmd::run(args),
+        Command::Eval(args) => eval_cmd::run(args),
         Command::Export { db, out } => {
             let mut store = minsheng_app::registry::open(&db)?;
             minsheng_app::export::export(store.as_mut(), &out)?;

@@ -197,3 +197,75 @@ fn bad_input_gets_a_message_not_a_crash() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("应为 YYYY-MM"), "{}", text(&o));
 }
+
+/// Worked example 1 of reference-rules.md through `minsheng eval --data`: the urban
+/// household in 涪城区 gets 低保 of 1091 yuan; its child, no allowance.
+#[test]
+fn eval_writes_the_worked_example_to_results_csv() {
+    use minsheng_model::{Sex, idnumber};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("households.csv"),
+        "household_id,region_code,area,savings,houses,vehicles\nH1,510703001003,urban,10000,1,0\n",
+    )
+    .unwrap();
+    let d = |s: &str| minsheng_model::date::parse_iso(s).unwrap();
+    let person = |pid: &str, birth: &str, sex: Sex, rel: &str, emp: &str, wage: &str, seq: u32| {
+        let id = idnumber::make(510703, d(birth), seq, sex);
+        format!(
+            "{pid},H1,{id},张三,{},{birth},{rel},0,none,full,{emp},{wage},0,0,0,none,true,false\n",
+            sex.code()
+        )
+    };
+    let mut persons = String::from(
+        "person_id,household_id,id_number,name,sex,birth_date,relation,disability_grade,disability_kind,self_care,employment,wage_income,business_income,property_income,transfer_income,illness,capable_supporter,orphan\n",
+    );
+    persons += &person("P1", "1979-01-15", Sex::M, "head", "employed", "1000", 1);
+    persons += &person("P2", "1981-03-02", Sex::F, "spouse", "unemployed", "0", 2);
+    persons += &person("P3", "2014-02-01", Sex::M, "child", "student", "0", 3);
+    std::fs::write(data.join("persons.csv"), persons).unwrap();
+    let out = dir.path().join("results.csv");
+    let policy = concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies/mianyang");
+    let eval = |policy: &str| {
+        minsheng(&[
+            "eval",
+            "--data",
+            data.to_str().unwrap(),
+            "--month",
+            "2024-06",
+            "--policy",
+            policy,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let o = eval(policy);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "household_id,person_id,program,eligible,monthly_amount\nH1,,dibao,true,1091.00\n"
+    );
+    assert!(text(&o).contains("dibao"), "{}", text(&o));
+    // A bad policy pack is refused with its file and line, never run.
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(bad.join("variables")).unwrap();
+    std::fs::copy(
+        format!("{policy}/parameters.toml"),
+        bad.join("parameters.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        bad.join("variables/x.toml"),
+        "[x]\nentity = \"person\"\ntype = \"money\"\nlabel = \"x\"\nformula = \"wages * 2\"\n",
+    )
+    .unwrap();
+    let o = eval(bad.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("x.toml:5:12") && text(&o).contains("未知的名称 wages"),
+        "{}",
+        text(&o)
+    );
+}

@@ -1,0 +1,95 @@
+//! Evaluation as a use case: a registry (a database, or a folder of interchange files
+//! checked exactly as an import would) and a policy pack in, the month's outcome out.
+
+use crate::error::AppError;
+use crate::import::{self, ImportOptions, NoProgress, RejectedRow};
+use minsheng_model::{Date, RecordSink, Registry};
+use minsheng_policy::eval::Outcome;
+use minsheng_policy::frame::Frame;
+use minsheng_policy::pack::Pack;
+use std::path::{Path, PathBuf};
+
+/// Where the registry comes from.
+pub enum Source {
+    /// A SQLite path or `postgres://` URL.
+    Db(String),
+    /// A folder (or files) of interchange CSV/XLSX, validated like an import.
+    Data(Vec<PathBuf>),
+}
+
+/// A pack that does not check, with every problem.
+#[derive(Debug, thiserror::Error)]
+#[error("政策包有 {} 处问题，未执行 / the policy pack has problems and was not run:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+pub struct PackProblems(pub Vec<minsheng_policy::params::PackError>);
+
+/// Why an evaluation could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalFailure {
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error(transparent)]
+    Pack(#[from] PackProblems),
+    #[error(
+        "数据有 {count} 行未通过校验，未计算（与导入相同的规则；首条：{first}）/ the data has refused rows"
+    )]
+    Data { count: u64, first: String },
+    #[error(transparent)]
+    Frame(#[from] minsheng_policy::frame::FrameError),
+    #[error(transparent)]
+    Eval(#[from] minsheng_policy::eval::EvalError),
+}
+
+/// Reads the registry of `source` into memory.
+pub fn load_registry(source: &Source) -> Result<Registry, EvalFailure> {
+    let mut reg = Registry::default();
+    match source {
+        Source::Db(url) => {
+            let mut store = crate::registry::open(url)?;
+            store
+                .export(&mut reg as &mut dyn RecordSink)
+                .map_err(AppError::from)?;
+        }
+        Source::Data(paths) => {
+            // The same checks as an import, into a private in-memory store.
+            let mut store = crate::registry::open(":memory:")?;
+            let mut first: Option<RejectedRow> = None;
+            let s = import::import(
+                store.as_mut(),
+                paths,
+                ImportOptions::default(),
+                &NoProgress,
+                &mut |r| {
+                    first.get_or_insert_with(|| r.clone());
+                },
+            )?;
+            if s.rows_rejected > 0 {
+                let first = first.map_or_else(String::new, |r| {
+                    format!("{} 第 {} 行 {}：{}", r.file, r.line, r.column, r.reason)
+                });
+                return Err(EvalFailure::Data {
+                    count: s.rows_rejected,
+                    first,
+                });
+            }
+            store
+                .export(&mut reg as &mut dyn RecordSink)
+                .map_err(AppError::from)?;
+        }
+    }
+    Ok(reg)
+}
+
+/// Loads and checks the pack in `dir`.
+pub fn load_pack(dir: &Path) -> Result<(Pack, minsheng_policy::check::Checked), PackProblems> {
+    let pack = Pack::load(dir).map_err(PackProblems)?;
+    let checked = minsheng_policy::check::check(&pack).map_err(PackProblems)?;
+    Ok((pack, checked))
+}
+
+/// Evaluates the pack in `policy` over `source` for the month starting `month`.
+pub fn evaluate(source: &Source, policy: &Path, month: Date) -> Result<Outcome, EvalFailure> {
+    let (pack, checked) = load_pack(policy)?;
+    let reg = load_registry(source)?;
+    let frame = Frame::build(&reg, month)?;
+    Ok(minsheng_policy::eval::evaluate(&pack, &checked, &frame)?)
+}
