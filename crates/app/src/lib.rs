@@ -5,6 +5,7 @@
 //!   or partial, with every rejected row explained;
 //! - [`evaluate`]: a registry and a policy pack → the month's outcome;
 //! - [`export`]: the store → interchange CSV;
+//! - [`policy_test`]: the case files next to a pack, run through the engine;
 //! - [`synth`]: a synthetic district written as interchange CSV;
 //! - [`demo`]: the newcomer's one command — a demo district in SQLite.
 //!
@@ -16,5 +17,6 @@ pub mod error;
 pub mod evaluate;
 pub mod export;
 pub mod import;
+pub mod policy_test;
 pub mod registry;
 pub mod synth;

@@ -60,6 +60,11 @@ enum Command {
         #[arg(long, default_value_t = minsheng_app::demo::DEMO_HOUSEHOLDS)]
         households: u64,
     },
+    /// 政策包 / policy packs
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
     /// 区划表 / region table
     Regions {
         #[command(subcommand)]
@@ -69,6 +74,15 @@ enum Command {
     Stats {
         #[arg(long)]
         db: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Run the test cases next to a pack (<DIR>/tests/*.toml) through the engine
+    Test {
+        #[arg(default_value = "policies/mianyang")]
+        dir: PathBuf,
     },
 }
 
@@ -160,6 +174,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 outcome.db.display()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Policy {
+            command: PolicyCommand::Test { dir },
+        } => {
+            let reports = minsheng_app::policy_test::run(&dir)?;
+            let failed = reports.iter().filter(|r| !r.problems.is_empty()).count();
+            for r in &reports {
+                let mark = if r.problems.is_empty() {
+                    "通过 ok  "
+                } else {
+                    "失败 FAIL"
+                };
+                println!("{mark} {} / {}", r.file, r.name);
+                for p in &r.problems {
+                    println!("          {p}");
+                }
+            }
+            println!("{} passed, {failed} failed", reports.len() - failed);
+            Ok(if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Regions {
             command: RegionsCommand::Load { db, file },

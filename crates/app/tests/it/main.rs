@@ -2,6 +2,7 @@
 
 mod backends;
 mod batch;
+mod policy_cases;
 mod props;
 mod rules;
 mod support;

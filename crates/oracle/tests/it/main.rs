@@ -1,8 +1,8 @@
 //! Integration tests of the oracle, through its public API only:
 //!
 //! - [`cases`]: every policy test case of `policies/mianyang/tests/*.toml` (the worked
-//!   examples of reference-rules.md and the branch and boundary cases), input tables read
-//!   with the real interchange readers, expected outputs compared in full;
+//!   examples of reference-rules.md and the branch and boundary cases), read, checked and
+//!   compared in full by `minsheng_app::policy_test`, as for the engine;
 //! - [`props`]: laws that hold for random registries (the medical columns add up, no
 //!   negative amount, sorted unique output, every unit decided or undecided, unknowns never
 //!   guessed);
@@ -10,7 +10,6 @@
 
 mod cases;
 mod district;
-mod input;
 mod laws;
 mod props;
 
