@@ -93,3 +93,30 @@ pub fn evaluate(source: &Source, policy: &Path, month: Date) -> Result<Outcome, 
     let frame = Frame::build(&reg, month)?;
     Ok(minsheng_policy::eval::evaluate(&pack, &checked, &frame)?)
 }
+
+/// Why a household cannot be explained.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplainFailure {
+    #[error(transparent)]
+    Eval(#[from] EvalFailure),
+    #[error(transparent)]
+    Explain(#[from] minsheng_policy::explain::ExplainError),
+}
+
+/// The explanation of one household's month (the same text for the CLI and the pages).
+pub fn explain(
+    source: &Source,
+    policy: &Path,
+    month: Date,
+    household_id: &str,
+) -> Result<minsheng_policy::explain::Explanation, ExplainFailure> {
+    let (pack, checked) = load_pack(policy).map_err(EvalFailure::from)?;
+    let reg = load_registry(source)?;
+    Ok(minsheng_policy::explain::explain(
+        &pack,
+        &checked,
+        &reg,
+        month,
+        household_id,
+    )?)
+}

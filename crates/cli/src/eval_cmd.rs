@@ -2,21 +2,16 @@
 //! `results.csv` (and `medical.csv`), with a summary per program on the terminal.
 
 use anyhow::Context;
-use minsheng_app::evaluate::{Source, evaluate};
+use minsheng_app::evaluate::evaluate;
 use minsheng_model::Fen;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
-#[command(group = clap::ArgGroup::new("source").required(true).args(["db", "data"]))]
 pub struct EvalArgs {
-    /// SQLite file path or postgres:// URL of the registry
-    #[arg(long)]
-    db: Option<String>,
-    /// Interchange files or a folder of them (checked like an import) instead of a database
-    #[arg(long, num_args = 1..)]
-    data: Vec<PathBuf>,
+    #[command(flatten)]
+    source: crate::source_args::SourceArgs,
     /// The month to evaluate, YYYY-MM
     #[arg(long)]
     month: String,
@@ -36,10 +31,7 @@ pub struct EvalArgs {
 
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let month = crate::parse_month(&args.month)?;
-    let source = match args.db {
-        Some(url) => Source::Db(url),
-        None => Source::Data(args.data),
-    };
+    let source = args.source.source();
     let started = std::time::Instant::now();
     let outcome = evaluate(&source, &args.policy, month)?;
     let elapsed = started.elapsed();

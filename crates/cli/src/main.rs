@@ -2,8 +2,10 @@
 //! prints. Exit codes: 0 success, 1 failure, 2 rows were refused (import).
 
 mod eval_cmd;
+mod explain_cmd;
 mod import_cmd;
 mod progress;
+mod source_args;
 
 // mimalloc: the import allocates and frees millions of small strings; glibc's allocator
 // spent about a tenth of the import's time in consolidation (measured with perf).
@@ -32,6 +34,8 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// 按政策包计算某月的待遇认定 / evaluate a policy pack for a month → results.csv, medical.csv
     Eval(eval_cmd::EvalArgs),
+    /// 解释某户某月的认定结果及依据 / explain one household's decisions and their reasons
+    Explain(explain_cmd::ExplainArgs),
     /// 导出登记库为 interchange-v1 CSV / export the registry as interchange-v1 CSV
     Export {
         /// SQLite file path or postgres:// URL
@@ -123,6 +127,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Import(args) => import_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),
+        Command::Explain(args) => explain_cmd::run(args),
         Command::Export { db, out } => {
             let mut store = minsheng_app::registry::open(&db)?;
             minsheng_app::export::export(store.as_mut(), &out)?;

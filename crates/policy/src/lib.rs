@@ -2,6 +2,7 @@
 //!
 //! - [`check`]: load-time checks — names, types, vocabularies, cycles — and the evaluation order;
 //! - [`eval`]: a checked pack over a frame, column by column, with three-valued unknowns;
+//! - [`explain`]: one household's decisions with the values and parameters behind them;
 //! - [`decimal`]: exact decimals for parameter values and formula literals;
 //! - [`fixed`]: exact fixed-point arithmetic for evaluation (10⁻⁸), roundings by unit;
 //! - [`frame`]: the population of one month as columns (struct-of-arrays);
@@ -25,6 +26,7 @@
 pub mod check;
 pub mod decimal;
 pub mod eval;
+pub mod explain;
 pub mod fixed;
 pub mod frame;
 pub mod medical;

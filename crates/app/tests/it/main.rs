@@ -2,6 +2,7 @@
 
 mod backends;
 mod batch;
+mod explain;
 mod policy_cases;
 mod props;
 mod rules;

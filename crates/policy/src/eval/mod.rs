@@ -170,6 +170,28 @@ impl Eval<'_> {
 
 /// Evaluates a checked pack over `frame`.
 pub fn evaluate(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Outcome, EvalError> {
+    evaluate_all(pack, checked, frame).map(|e| e.outcome)
+}
+
+/// An outcome with every intermediate column, for explanations.
+pub struct Evaluated {
+    pub outcome: Outcome,
+    /// Each variable's and program's (eligibility) column.
+    pub values: HashMap<Item, Col>,
+    /// Each program's amount column, by program index.
+    pub amounts: HashMap<usize, Col>,
+    codes: Vec<String>,
+}
+
+impl Evaluated {
+    /// The text of an interned code value.
+    pub fn code(&self, id: i64) -> &str {
+        self.codes.get(id as usize).map_or("", String::as_str)
+    }
+}
+
+/// Like [`evaluate`], keeping the intermediate columns.
+pub fn evaluate_all(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Evaluated, EvalError> {
     let mut ev = Eval {
         pack,
         frame,
@@ -268,7 +290,12 @@ pub fn evaluate(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Outcome
         .sort_by_key(|r| key(&r.household_id, &r.person_id, &r.program));
     out.undecided
         .sort_by_key(|r| key(&r.household_id, &r.person_id, &r.program));
-    Ok(out)
+    Ok(Evaluated {
+        outcome: out,
+        values: ev.values,
+        amounts,
+        codes: ev.codes.names,
+    })
 }
 
 /// The first day of the month after `month`'s, minus one day.

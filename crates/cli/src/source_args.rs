@@ -1,0 +1,25 @@
+//! Where a command reads the registry from: a database, or interchange files checked like
+//! an import. Shared by `eval` and `explain`.
+
+use minsheng_app::evaluate::Source;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct SourceArgs {
+    /// SQLite file path or postgres:// URL of the registry
+    #[arg(long)]
+    db: Option<String>,
+    /// Interchange files or a folder of them (checked like an import) instead of a database
+    #[arg(long, num_args = 1..)]
+    data: Vec<PathBuf>,
+}
+
+impl SourceArgs {
+    pub fn source(self) -> Source {
+        match self.db {
+            Some(url) => Source::Db(url),
+            None => Source::Data(self.data),
+        }
+    }
+}
