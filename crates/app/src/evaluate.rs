@@ -120,3 +120,74 @@ pub fn explain(
         household_id,
     )?)
 }
+
+/// Baseline and reform side by side.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Simulation {
+    /// Per program: (eligible units, monthly total) under the baseline and the reform.
+    pub programs: std::collections::BTreeMap<String, [(u64, minsheng_model::Fen); 2]>,
+    /// Per county (code, name): households whose monthly total rises, falls, or whose
+    /// set of programs changes with the same total.
+    pub counties: std::collections::BTreeMap<(String, String), [u64; 3]>,
+}
+
+/// Evaluates the pack and the pack with `reform`'s parameter values on top, for one month.
+pub fn simulate(
+    source: &Source,
+    policy: &Path,
+    reform: &Path,
+    month: Date,
+) -> Result<Simulation, EvalFailure> {
+    use minsheng_model::Fen;
+    use std::collections::{BTreeMap, BTreeSet};
+    let (pack, checked) = load_pack(policy)?;
+    let text = std::fs::read_to_string(reform).map_err(|e| AppError::io(reform, e))?;
+    let changes = minsheng_policy::params::Parameters::parse(&reform.display().to_string(), &text)
+        .map_err(PackProblems)?;
+    let mut reformed = pack.clone();
+    reformed
+        .parameters
+        .merge(changes, true)
+        .map_err(PackProblems)?;
+    let reg = load_registry(source)?;
+    let frame = Frame::build(&reg, month)?;
+    let before = minsheng_policy::eval::evaluate(&pack, &checked, &frame)?;
+    let after = minsheng_policy::eval::evaluate(&reformed, &checked, &frame)?;
+    let mut sim = Simulation::default();
+    // Per household: total and the set of (person, program) it receives.
+    type PerHousehold = BTreeMap<String, (Fen, BTreeSet<(String, String)>)>;
+    let mut per: [PerHousehold; 2] = [BTreeMap::new(), BTreeMap::new()];
+    for (k, out) in [&before, &after].into_iter().enumerate() {
+        for r in &out.results {
+            let e = sim.programs.entry(r.program.clone()).or_default();
+            e[k].0 += 1;
+            e[k].1 += r.monthly_amount;
+            let h = per[k].entry(r.household_id.clone()).or_default();
+            h.0 += r.monthly_amount;
+            h.1.insert((r.person_id.clone().unwrap_or_default(), r.program.clone()));
+        }
+    }
+    let regions = minsheng_interchange::regions::default_table();
+    let empty = (Fen(0), BTreeSet::new());
+    for (i, id) in frame.households.id.iter().enumerate() {
+        let (b, a) = (
+            per[0].get(&**id).unwrap_or(&empty),
+            per[1].get(&**id).unwrap_or(&empty),
+        );
+        let slot = if a.0 > b.0 {
+            0
+        } else if a.0 < b.0 {
+            1
+        } else if a.1 != b.1 {
+            2
+        } else {
+            continue;
+        };
+        let county = frame.households.region[i].ancestor_at(minsheng_model::RegionLevel::County);
+        let name = regions
+            .get(county)
+            .map_or_else(String::new, |r| r.name.clone());
+        sim.counties.entry((county.to_string(), name)).or_default()[slot] += 1;
+    }
+    Ok(sim)
+}

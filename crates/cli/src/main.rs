@@ -5,6 +5,7 @@ mod eval_cmd;
 mod explain_cmd;
 mod import_cmd;
 mod progress;
+mod simulate_cmd;
 mod source_args;
 
 // mimalloc: the import allocates and frees millions of small strings; glibc's allocator
@@ -36,6 +37,8 @@ enum Command {
     Eval(eval_cmd::EvalArgs),
     /// 解释某户某月的认定结果及依据 / explain one household's decisions and their reasons
     Explain(explain_cmd::ExplainArgs),
+    /// 改革测算：现行与改革方案对比 / simulate a reform against the baseline
+    Simulate(simulate_cmd::SimulateArgs),
     /// 导出登记库为 interchange-v1 CSV / export the registry as interchange-v1 CSV
     Export {
         /// SQLite file path or postgres:// URL
@@ -128,6 +131,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),
         Command::Explain(args) => explain_cmd::run(args),
+        Command::Simulate(args) => simulate_cmd::run(args),
         Command::Export { db, out } => {
             let mut store = minsheng_app::registry::open(&db)?;
             minsheng_app::export::export(store.as_mut(), &out)?;

@@ -6,4 +6,5 @@ mod explain;
 mod policy_cases;
 mod props;
 mod rules;
+mod simulate;
 mod support;
