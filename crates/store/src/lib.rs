@@ -26,6 +26,43 @@ use minsheng_model::{Enrollment, Event, HospitalStay, Household, Person, RecordS
 use std::collections::{HashMap, HashSet};
 
 mod migrate;
+/// The five `upsert_*` methods of [`Batch`], each delegating to the backend's generic
+/// `upsert` (one definition for both backends; written before the modules that use it).
+macro_rules! delegate_upserts {
+    () => {
+        fn upsert_households(
+            &mut self,
+            rows: &[minsheng_model::Household],
+        ) -> Result<u64, crate::StoreError> {
+            self.upsert(rows)
+        }
+        fn upsert_persons(
+            &mut self,
+            rows: &[minsheng_model::Person],
+        ) -> Result<u64, crate::StoreError> {
+            self.upsert(rows)
+        }
+        fn upsert_stays(
+            &mut self,
+            rows: &[minsheng_model::HospitalStay],
+        ) -> Result<u64, crate::StoreError> {
+            self.upsert(rows)
+        }
+        fn upsert_events(
+            &mut self,
+            rows: &[minsheng_model::Event],
+        ) -> Result<u64, crate::StoreError> {
+            self.upsert(rows)
+        }
+        fn upsert_enrollments(
+            &mut self,
+            rows: &[minsheng_model::Enrollment],
+        ) -> Result<u64, crate::StoreError> {
+            self.upsert(rows)
+        }
+    };
+}
+
 pub mod postgres;
 mod rows;
 pub mod sqlite;

@@ -10,7 +10,7 @@ use super::copy::CopyText;
 use crate::rows::{Cell, REGIONS, Record, TABLES, TableDef, region_digits};
 use crate::{Batch, StoreError};
 use ::postgres::{Client, Transaction};
-use minsheng_model::{Enrollment, Event, HospitalStay, Household, Person, RegionTable};
+use minsheng_model::RegionTable;
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::OnceLock;
@@ -154,25 +154,7 @@ fn superseded<R: Record>(chunk: &[R]) -> Option<Vec<bool>> {
 }
 
 impl Batch for PgBatch<'_> {
-    fn upsert_households(&mut self, rows: &[Household]) -> Result<u64, StoreError> {
-        self.upsert(rows)
-    }
-
-    fn upsert_persons(&mut self, rows: &[Person]) -> Result<u64, StoreError> {
-        self.upsert(rows)
-    }
-
-    fn upsert_stays(&mut self, rows: &[HospitalStay]) -> Result<u64, StoreError> {
-        self.upsert(rows)
-    }
-
-    fn upsert_events(&mut self, rows: &[Event]) -> Result<u64, StoreError> {
-        self.upsert(rows)
-    }
-
-    fn upsert_enrollments(&mut self, rows: &[Enrollment]) -> Result<u64, StoreError> {
-        self.upsert(rows)
-    }
+    delegate_upserts!();
 
     fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         for sql in std::mem::take(&mut self.deferred_indexes) {

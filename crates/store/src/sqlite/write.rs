@@ -7,7 +7,7 @@
 
 use crate::rows::{self, Cell, CellSink, REGIONS, Record, TABLES, TableDef};
 use crate::{Batch, StoreError};
-use minsheng_model::{Enrollment, Event, HospitalStay, Household, Person, RegionTable};
+use minsheng_model::RegionTable;
 use rusqlite::{CachedStatement, Connection, types::Null};
 use std::sync::OnceLock;
 
@@ -132,25 +132,7 @@ impl<'c> SqliteBatch<'c> {
 }
 
 impl Batch for SqliteBatch<'_> {
-    fn upsert_households(&mut self, rows: &[Household]) -> Result<u64, StoreError> {
-        self.upsert(rows)
-    }
-
-    fn upsert_persons(&mut self, rows: &[Person]) -> Result<u64, StoreError> {
-        self.upsert(rows)
-    }
-
-    fn upsert_stays(&mut self, rows: &[HospitalStay]) -> Result<u64, StoreError> {
-        self.upsert(rows)
-    }
-
-    fn upsert_events(&mut self, rows: &[Event]) -> Result<u64, StoreError> {
-        self.upsert(rows)
-    }
-
-    fn upsert_enrollments(&mut self, rows: &[Enrollment]) -> Result<u64, StoreError> {
-        self.upsert(rows)
-    }
+    delegate_upserts!();
 
     fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         for sql in std::mem::take(&mut self.deferred_indexes) {
