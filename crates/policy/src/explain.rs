@@ -4,9 +4,9 @@
 //! value, effective date and region. The same text serves `minsheng explain` and the
 //! caseworkers' pages.
 
-use crate::check::{Checked, HOUSEHOLD_INPUTS, Item, PERSON_INPUTS};
+use crate::check::{Checked, Item};
 use crate::eval::value::Col;
-use crate::eval::{EvalError, Evaluated, evaluate_all};
+use crate::eval::{EvalError, Evaluated, evaluate_all, missing};
 use crate::fixed::Fixed;
 use crate::frame::{Frame, FrameError};
 use crate::pack::{DeclaredType, Entity, Pack};
@@ -193,18 +193,6 @@ pub fn explain(
         steps,
         parameters,
     })
-}
-
-fn missing(mask: u32) -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = PERSON_INPUTS
-        .iter()
-        .chain(HOUSEHOLD_INPUTS)
-        .enumerate()
-        .filter(|(i, _)| mask & (1 << i) != 0)
-        .map(|(_, (n, _))| *n)
-        .collect();
-    v.sort_unstable();
-    v
 }
 
 /// The Chinese name of an input column (interchange-v1), as caseworkers say it.

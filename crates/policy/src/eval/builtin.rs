@@ -4,12 +4,17 @@
 //! `medical.csv`.
 
 use super::value::Col;
-use super::{Eval, EvalError, MedicalRow, Undecided, month_end};
+use super::{Eval, EvalError, MedicalRow, Undecided};
 use crate::check::MEDICAL_CATEGORY;
 use crate::medical::{Category, ChainParams, ChainStay, Payment, chain};
 use chrono::{Datelike, Months};
 use minsheng_model::{Area, Fen, HospitalLevel};
 use std::collections::HashMap;
+
+/// First day of the 12-month window ending with the month starting `month`.
+fn window_start(month: minsheng_model::Date) -> minsheng_model::Date {
+    month.checked_sub_months(Months::new(11)).unwrap_or(month)
+}
 
 /// The chain's result for every stay of the frame (same order), and each person's
 /// 12-month self-pay.
@@ -41,10 +46,7 @@ impl Eval<'_> {
             .variable(MEDICAL_CATEGORY)
             .cloned()
             .unwrap_or_else(|| Col::constant(np, -1));
-        let window_start = f
-            .month
-            .checked_sub_months(Months::new(11))
-            .unwrap_or(f.month);
+        let window_start = window_start(f.month);
         let mut params: HashMap<minsheng_model::RegionCode, ChainParams> = HashMap::new();
         let mut payments = vec![None; f.stays.id.len()];
         let mut e = Col {
@@ -133,11 +135,7 @@ pub(crate) fn medical_rows(
 ) -> Result<(Vec<MedicalRow>, Vec<Undecided>), EvalError> {
     let f = ev.frame;
     let year = f.month.year();
-    let window_start = f
-        .month
-        .checked_sub_months(Months::new(11))
-        .unwrap_or(f.month);
-    let _ = month_end(f.month);
+    let window_start = window_start(f.month);
     let category = ev.variable(MEDICAL_CATEGORY).cloned();
     let medical = ev.run_medical()?;
     let mut rows = Vec::new();

@@ -13,7 +13,7 @@ use crate::check::{Checked, HOUSEHOLD_INPUTS, Item, PERSON_INPUTS};
 use crate::fixed::{Fixed, FixedError};
 use crate::frame::Frame;
 use crate::pack::{Entity, Pack};
-use minsheng_model::{Date, Fen};
+use minsheng_model::Fen;
 use std::collections::HashMap;
 use value::Col;
 
@@ -100,7 +100,8 @@ pub(crate) fn bit_names() -> impl Iterator<Item = &'static str> {
         .map(|(n, _)| *n)
 }
 
-fn missing(mask: u32) -> Vec<&'static str> {
+/// The input columns named by an unknown-mask, in byte order.
+pub(crate) fn missing(mask: u32) -> Vec<&'static str> {
     let mut v: Vec<&'static str> = bit_names()
         .enumerate()
         .filter(|(i, _)| mask & (1 << i) != 0)
@@ -296,13 +297,4 @@ pub fn evaluate_all(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Eva
         amounts,
         codes: ev.codes.names,
     })
-}
-
-/// The first day of the month after `month`'s, minus one day.
-pub(crate) fn month_end(month: Date) -> Date {
-    use chrono::Months;
-    month
-        .checked_add_months(Months::new(1))
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(month)
 }
