@@ -2,12 +2,13 @@
 //! checked exactly as an import would) and a policy pack in, the month's outcome out.
 
 use crate::error::AppError;
-use crate::import::{self, ImportOptions, NoProgress, RejectedRow};
+use crate::import::{self, NoProgress, Progress, RejectedRow};
 use minsheng_model::{Date, RecordSink, Registry};
 use minsheng_policy::eval::Outcome;
-use minsheng_policy::frame::Frame;
+use minsheng_policy::frame::{Frame, FrameBuilder};
 use minsheng_policy::pack::Pack;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// Where the registry comes from.
 pub enum Source {
@@ -39,28 +40,33 @@ pub enum EvalFailure {
     Eval(#[from] minsheng_policy::eval::EvalError),
 }
 
-/// Reads the registry of `source` into memory.
-pub fn load_registry(source: &Source) -> Result<Registry, EvalFailure> {
-    let mut reg = Registry::default();
+/// Households per chunk of evaluation: small enough that a chunk's intermediate columns
+/// stay in the processor's cache, large enough that per-chunk work is noise.
+pub const HOUSEHOLDS_PER_CHUNK: usize = 4096;
+
+/// Feeds every record of `source` to `sink`: a store's export, or the files checked
+/// exactly as an import would check them (refusing the whole load if one row is refused).
+fn load_into(
+    source: &Source,
+    sink: &mut dyn RecordSink,
+    progress: &dyn Progress,
+) -> Result<(), EvalFailure> {
     match source {
         Source::Db(url) => {
             let mut store = crate::registry::open(url)?;
-            store
-                .export(&mut reg as &mut dyn RecordSink)
-                .map_err(AppError::from)?;
+            store.export(sink).map_err(AppError::from)?;
         }
         Source::Data(paths) => {
-            // The same checks as an import, into a private in-memory store.
-            let mut store = crate::registry::open(":memory:")?;
+            let regions = minsheng_interchange::regions::default_table();
             let mut first: Option<RejectedRow> = None;
-            let s = import::import(
-                store.as_mut(),
+            let s = import::check_files(
                 paths,
-                ImportOptions::default(),
-                &NoProgress,
+                &regions,
+                progress,
                 &mut |r| {
                     first.get_or_insert_with(|| r.clone());
                 },
+                sink,
             )?;
             if s.rows_rejected > 0 {
                 let first = first.map_or_else(String::new, |r| {
@@ -71,12 +77,28 @@ pub fn load_registry(source: &Source) -> Result<Registry, EvalFailure> {
                     first,
                 });
             }
-            store
-                .export(&mut reg as &mut dyn RecordSink)
-                .map_err(AppError::from)?;
         }
     }
+    Ok(())
+}
+
+/// Reads the registry of `source` into memory.
+pub fn load_registry(source: &Source) -> Result<Registry, EvalFailure> {
+    let mut reg = Registry::default();
+    load_into(source, &mut reg, &NoProgress)?;
     Ok(reg)
+}
+
+/// The population of `source` for the month starting `month`, in chunks of
+/// [`HOUSEHOLDS_PER_CHUNK`] households.
+pub fn load_frames(
+    source: &Source,
+    month: Date,
+    progress: &dyn Progress,
+) -> Result<Vec<Frame>, EvalFailure> {
+    let mut builder = FrameBuilder::default();
+    load_into(source, &mut builder, progress)?;
+    Ok(builder.finish(month, HOUSEHOLDS_PER_CHUNK)?)
 }
 
 /// Loads and checks the pack in `dir`.
@@ -86,12 +108,43 @@ pub fn load_pack(dir: &Path) -> Result<(Pack, minsheng_policy::check::Checked), 
     Ok((pack, checked))
 }
 
-/// Evaluates the pack in `policy` over `source` for the month starting `month`.
-pub fn evaluate(source: &Source, policy: &Path, month: Date) -> Result<Outcome, EvalFailure> {
+/// An evaluation with its measurements.
+pub struct Evaluation {
+    pub outcome: Outcome,
+    pub households: usize,
+    pub persons: usize,
+    pub stays: usize,
+    /// Reading and checking the data and laying it out.
+    pub load: Duration,
+    /// Evaluating the pack.
+    pub compute: Duration,
+}
+
+/// Evaluates the pack in `policy` over `source` for the month starting `month`;
+/// `all` also lists the decided units that are not eligible; `progress` follows the
+/// reading of the files.
+pub fn evaluate(
+    source: &Source,
+    policy: &Path,
+    month: Date,
+    all: bool,
+    progress: &dyn Progress,
+) -> Result<Evaluation, EvalFailure> {
     let (pack, checked) = load_pack(policy)?;
-    let reg = load_registry(source)?;
-    let frame = Frame::build(&reg, month)?;
-    Ok(minsheng_policy::eval::evaluate(&pack, &checked, &frame)?)
+    let started = Instant::now();
+    let frames = load_frames(source, month, progress)?;
+    let load = started.elapsed();
+    let started = Instant::now();
+    let outcome = minsheng_policy::eval::evaluate_chunks(&pack, &checked, &frames, all)?;
+    let compute = started.elapsed();
+    Ok(Evaluation {
+        outcome,
+        households: frames.iter().map(|f| f.households.id.len()).sum(),
+        persons: frames.iter().map(|f| f.persons.id.len()).sum(),
+        stays: frames.iter().map(|f| f.stays.id.len()).sum(),
+        load,
+        compute,
+    })
 }
 
 /// Why a household cannot be explained.
@@ -149,10 +202,9 @@ pub fn simulate(
         .parameters
         .merge(changes, true)
         .map_err(PackProblems)?;
-    let reg = load_registry(source)?;
-    let frame = Frame::build(&reg, month)?;
-    let before = minsheng_policy::eval::evaluate(&pack, &checked, &frame)?;
-    let after = minsheng_policy::eval::evaluate(&reformed, &checked, &frame)?;
+    let frames = load_frames(source, month, &NoProgress)?;
+    let before = minsheng_policy::eval::evaluate_chunks(&pack, &checked, &frames, false)?;
+    let after = minsheng_policy::eval::evaluate_chunks(&reformed, &checked, &frames, false)?;
     let mut sim = Simulation::default();
     // Per household: total and the set of (person, program) it receives.
     type PerHousehold = BTreeMap<String, (Fen, BTreeSet<(String, String)>)>;
@@ -169,7 +221,10 @@ pub fn simulate(
     }
     let regions = minsheng_interchange::regions::default_table();
     let empty = (Fen(0), BTreeSet::new());
-    for (i, id) in frame.households.id.iter().enumerate() {
+    let households = frames
+        .iter()
+        .flat_map(|f| f.households.id.iter().zip(&f.households.region));
+    for (id, region) in households {
         let (b, a) = (
             per[0].get(&**id).unwrap_or(&empty),
             per[1].get(&**id).unwrap_or(&empty),
@@ -183,7 +238,7 @@ pub fn simulate(
         } else {
             continue;
         };
-        let county = frame.households.region[i].ancestor_at(minsheng_model::RegionLevel::County);
+        let county = region.ancestor_at(minsheng_model::RegionLevel::County);
         let name = regions
             .get(county)
             .map_or_else(String::new, |r| r.name.clone());

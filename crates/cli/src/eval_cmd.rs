@@ -27,14 +27,19 @@ pub struct EvalArgs {
     /// Where to write medical.csv
     #[arg(long)]
     medical_out: Option<PathBuf>,
+    /// Where to write the units the rules cannot decide (household_id, person_id,
+    /// program, missing); default: undecided.csv beside --out
+    #[arg(long)]
+    undecided_out: Option<PathBuf>,
 }
 
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let month = crate::parse_month(&args.month)?;
     let source = args.source.source();
+    let progress = crate::progress::Bars::new(false);
+    let evaluation = evaluate(&source, &args.policy, month, args.all, &progress)?;
+    let outcome = &evaluation.outcome;
     let started = std::time::Instant::now();
-    let outcome = evaluate(&source, &args.policy, month)?;
-    let elapsed = started.elapsed();
 
     let mut w = csv::Writer::from_path(&args.out)
         .with_context(|| format!("无法写入 {}", args.out.display()))?;
@@ -85,6 +90,26 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         w.flush()?;
     }
 
+    let undecided_out = args.undecided_out.clone().unwrap_or_else(|| {
+        args.out
+            .parent()
+            .unwrap_or(std::path::Path::new(""))
+            .join("undecided.csv")
+    });
+    let mut w = csv::Writer::from_path(&undecided_out)
+        .with_context(|| format!("无法写入 {}", undecided_out.display()))?;
+    w.write_record(["household_id", "person_id", "program", "missing"])?;
+    for u in &outcome.undecided {
+        w.write_record([
+            u.household_id.as_str(),
+            u.person_id.as_deref().unwrap_or(""),
+            u.program.as_str(),
+            &u.missing.join(";"),
+        ])?;
+    }
+    w.flush()?;
+    let write = started.elapsed();
+
     let mut per: BTreeMap<&str, (u64, Fen, u64)> = BTreeMap::new();
     for r in &outcome.results {
         let e = per.entry(r.program.as_str()).or_default();
@@ -120,13 +145,31 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         );
     }
     println!(
-        "已写出 / written: {}{}（用时 {:.2} 秒）",
+        "已写出 / written: {}{}，{}（无法认定 {} 项 / undecided units）",
         args.out.display(),
         args.medical_out
             .as_ref()
             .map(|p| format!("，{}", p.display()))
             .unwrap_or_default(),
-        elapsed.as_secs_f64()
+        undecided_out.display(),
+        outcome.undecided.len(),
     );
+    let households = evaluation.households as f64;
+    let rate = |d: std::time::Duration| households / d.as_secs_f64().max(1e-9);
+    println!(
+        "{} 户、{} 人、{} 条住院记录 / households, persons, stays",
+        evaluation.households, evaluation.persons, evaluation.stays
+    );
+    for (label, d) in [
+        ("读取 load", evaluation.load),
+        ("计算 compute", evaluation.compute),
+        ("写出 write", write),
+    ] {
+        println!(
+            "{label:<12} {:>8.3} 秒 s {:>14.0} 户/秒 households/s",
+            d.as_secs_f64(),
+            rate(d)
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,7 @@ pub mod date;
 pub mod enums;
 pub mod field;
 pub mod idnumber;
+pub mod intern;
 pub mod money;
 pub mod problem;
 pub mod records;

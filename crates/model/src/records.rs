@@ -126,6 +126,15 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// Hands every record to `sink`, table by table in arrival order.
+    pub fn replay(&self, sink: &mut dyn RecordSink) -> Result<(), SinkError> {
+        self.households.iter().try_for_each(|r| sink.household(r))?;
+        self.persons.iter().try_for_each(|r| sink.person(r))?;
+        self.stays.iter().try_for_each(|r| sink.stay(r))?;
+        self.events.iter().try_for_each(|r| sink.event(r))?;
+        self.enrollments.iter().try_for_each(|r| sink.enrollment(r))
+    }
+
     /// Sorts every table by its key, so two registries compare independently of order.
     pub fn sort(&mut self) {
         self.households

@@ -81,6 +81,13 @@ impl Fixed {
     }
 
     pub fn checked_mul(self, o: Fixed) -> R {
+        // The common case fits in 64 bits; 128-bit division is several times slower.
+        if let Some(p) = self.0.checked_mul(o.0) {
+            if p % ONE != 0 {
+                return Err(FixedError::Inexact);
+            }
+            return Ok(Fixed(p / ONE));
+        }
         let p = i128::from(self.0) * i128::from(o.0);
         if p % i128::from(ONE) != 0 {
             return Err(FixedError::Inexact);
@@ -91,6 +98,12 @@ impl Fixed {
     pub fn checked_div(self, o: Fixed) -> R {
         if o.0 == 0 {
             return Err(FixedError::DivisionByZero);
+        }
+        if let Some(n) = self.0.checked_mul(ONE) {
+            if n % o.0 != 0 {
+                return Err(FixedError::Inexact);
+            }
+            return fit(i128::from(n / o.0));
         }
         let n = i128::from(self.0) * i128::from(ONE);
         if n % i128::from(o.0) != 0 {

@@ -11,9 +11,9 @@
 //! consistent; refusing a person who moved can break or mend their other household, so
 //! settling runs to a fixpoint.
 
-use super::intern::Interner;
 use hashbrown::HashMap;
 use minsheng_interchange::Table;
+use minsheng_model::intern::Interner;
 use minsheng_model::{
     Enrollment, Event, HospitalStay, Household, Person, Problem, ProblemKind, Relation,
 };

@@ -13,15 +13,16 @@
 //! rows that were new or changed, the rest are "unchanged".
 
 pub mod check;
-mod intern;
 
 use crate::error::AppError;
 use check::{At, BatchCheck};
 use minsheng_interchange::decode::{self, Decoded};
 use minsheng_interchange::source::RawRow;
 use minsheng_interchange::{Source, Table, TableReader};
-use minsheng_model::{Enrollment, Event, HospitalStay, Household, Person, Problem, RegionTable};
-use minsheng_store::{Batch, Store, StoreError};
+use minsheng_model::{
+    Enrollment, Event, HospitalStay, Household, Person, Problem, RecordSink, RegionTable,
+};
+use minsheng_store::{Batch, Keys, Store, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -112,7 +113,7 @@ pub struct ImportSummary {
 struct Refusals<'a> {
     labels: HashMap<Table, String>,
     /// Refused rows by table, as data-row indexes (lines need not be unique).
-    rows: HashMap<Table, HashSet<u64>>,
+    rows: RefusedRows,
     reasons: HashSet<(Table, u64, &'static str)>,
     summary: &'a mut ImportSummary,
     sink: &'a mut dyn FnMut(&RejectedRow),
@@ -160,21 +161,12 @@ impl Refusals<'_> {
     }
 }
 
-/// Imports the interchange files and folders in `paths` into `store`.
-/// `on_reject` receives every refused row problem as it is found.
-pub fn import(
-    store: &mut dyn Store,
-    paths: &[PathBuf],
-    opts: ImportOptions,
-    progress: &dyn Progress,
-    on_reject: &mut dyn FnMut(&RejectedRow),
-) -> Result<ImportSummary, AppError> {
+/// Finds the sources of `paths` and starts the summary.
+fn start(paths: &[PathBuf], opts: ImportOptions) -> Result<(Vec<Source>, ImportSummary), AppError> {
     let (sources, notices) = minsheng_interchange::discover(paths)?;
     if sources.is_empty() {
         return Err(AppError::NoInput);
     }
-    let regions = store.regions()?;
-    let keys = store.keys()?;
     let mut summary = ImportSummary {
         mode: if opts.partial {
             "partial"
@@ -193,34 +185,99 @@ pub fn import(
             },
         );
     }
+    Ok((sources, summary))
+}
+
+/// Refused data rows (by index) per table.
+type RefusedRows = HashMap<Table, HashSet<u64>>;
+
+/// Pass 1 over every source, in table order. Returns the refused data rows by table and
+/// the tables whose header refuses them whole. Every decoded record (refused later by a
+/// cross-row rule or not) goes to `records` when given.
+fn check_pass(
+    sources: &[Source],
+    regions: &RegionTable,
+    keys: &Keys,
+    summary: &mut ImportSummary,
+    on_reject: &mut dyn FnMut(&RejectedRow),
+    progress: &dyn Progress,
+    mut records: Option<&mut dyn RecordSink>,
+) -> Result<(RefusedRows, HashSet<Table>), AppError> {
     let mut refusals = Refusals {
         labels: sources.iter().map(|s| (s.table, s.label())).collect(),
         rows: HashMap::new(),
         reasons: HashSet::new(),
-        summary: &mut summary,
+        summary,
         sink: on_reject,
     };
     let mut unreadable_tables = HashSet::new();
-    {
-        let mut check = BatchCheck::new(&keys);
-        let mut settled = false;
-        for source in &sources {
-            if source.table > Table::Persons && !settled {
-                check.settle_households();
-                refusals.drain(&mut check);
-                settled = true;
-            }
-            if !check_source(source, &regions, &mut check, &mut refusals, progress)? {
-                unreadable_tables.insert(source.table);
-            }
-        }
-        if !settled {
+    let mut check = BatchCheck::new(keys);
+    let mut settled = false;
+    for source in sources {
+        if source.table > Table::Persons && !settled {
             check.settle_households();
             refusals.drain(&mut check);
+            settled = true;
+        }
+        let sink = records.as_mut().map(|r| &mut **r as &mut dyn RecordSink);
+        if !check_source(source, regions, &mut check, &mut refusals, progress, sink)? {
+            unreadable_tables.insert(source.table);
         }
     }
-    let rejected_rows = std::mem::take(&mut refusals.rows);
-    drop(refusals);
+    if !settled {
+        check.settle_households();
+        refusals.drain(&mut check);
+    }
+    Ok((refusals.rows, unreadable_tables))
+}
+
+/// Checks the files in `paths` exactly as [`import`] would into an empty registry with
+/// `regions`, writing nothing, and hands every decoded record to `records` as it is read
+/// (the evaluator builds its frame this way: one pass, no database). A record may still
+/// be refused later by a cross-row rule: use the records only when the summary has no
+/// refused row.
+pub fn check_files(
+    paths: &[PathBuf],
+    regions: &RegionTable,
+    progress: &dyn Progress,
+    on_reject: &mut dyn FnMut(&RejectedRow),
+    records: &mut dyn RecordSink,
+) -> Result<ImportSummary, AppError> {
+    let (sources, mut summary) = start(paths, ImportOptions::default())?;
+    let keys = Keys::default();
+    check_pass(
+        &sources,
+        regions,
+        &keys,
+        &mut summary,
+        on_reject,
+        progress,
+        Some(records),
+    )?;
+    Ok(summary)
+}
+
+/// Imports the interchange files and folders in `paths` into `store`.
+/// `on_reject` receives every refused row problem as it is found.
+pub fn import(
+    store: &mut dyn Store,
+    paths: &[PathBuf],
+    opts: ImportOptions,
+    progress: &dyn Progress,
+    on_reject: &mut dyn FnMut(&RejectedRow),
+) -> Result<ImportSummary, AppError> {
+    let (sources, mut summary) = start(paths, opts)?;
+    let regions = store.regions()?;
+    let keys = store.keys()?;
+    let (rejected_rows, unreadable_tables) = check_pass(
+        &sources,
+        &regions,
+        &keys,
+        &mut summary,
+        on_reject,
+        progress,
+        None,
+    )?;
     let valid_rows = summary.rows_read - summary.rows_rejected;
     if summary.rows_rejected > 0 && !opts.partial {
         summary.rows_held_back = valid_rows;
@@ -264,6 +321,18 @@ enum Decoded1 {
     UnderBadHeader(At),
 }
 
+impl AnyRecord {
+    fn send(&self, sink: &mut dyn RecordSink) -> Result<(), minsheng_model::SinkError> {
+        match self {
+            AnyRecord::Household(r) => sink.household(r),
+            AnyRecord::Person(r) => sink.person(r),
+            AnyRecord::Stay(r) => sink.stay(r),
+            AnyRecord::Event(r) => sink.event(r),
+            AnyRecord::Enrollment(r) => sink.enrollment(r),
+        }
+    }
+}
+
 fn decode_any(
     table: Table,
     row: &RawRow<'_>,
@@ -298,6 +367,7 @@ fn check_source(
     check: &mut BatchCheck<'_>,
     refusals: &mut Refusals<'_>,
     progress: &dyn Progress,
+    mut records: Option<&mut dyn RecordSink>,
 ) -> Result<bool, AppError> {
     let table = source.table;
     let mut reader = source.open()?;
@@ -316,6 +386,7 @@ fn check_source(
     }
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Decoded1>>(4);
     let mut n = 0u64;
+    let mut sink_error = None;
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut chunk = Vec::with_capacity(CHUNK);
@@ -362,13 +433,21 @@ fn check_source(
             for item in chunk {
                 n += 1;
                 match item {
-                    Decoded1::Record(at, r) => match r {
-                        AnyRecord::Household(r) => check.household(at, &r),
-                        AnyRecord::Person(r) => check.person(at, &r),
-                        AnyRecord::Stay(r) => check.stay(at, &r),
-                        AnyRecord::Event(r) => check.event(at, &r),
-                        AnyRecord::Enrollment(r) => check.enrollment(at, &r),
-                    },
+                    Decoded1::Record(at, r) => {
+                        match &r {
+                            AnyRecord::Household(r) => check.household(at, r),
+                            AnyRecord::Person(r) => check.person(at, r),
+                            AnyRecord::Stay(r) => check.stay(at, r),
+                            AnyRecord::Event(r) => check.event(at, r),
+                            AnyRecord::Enrollment(r) => check.enrollment(at, r),
+                        }
+                        if let Some(sink) = records.as_mut()
+                            && sink_error.is_none()
+                            && let Err(e) = r.send(&mut **sink)
+                        {
+                            sink_error = Some(e);
+                        }
+                    }
                     Decoded1::Refused(at, id, problems) => {
                         if let Some(id) = id {
                             check.refused_row(table, at, &id);
@@ -388,6 +467,9 @@ fn check_source(
             }
         }
     });
+    if let Some(e) = sink_error {
+        return Err(AppError::Sink(e));
+    }
     progress.end();
     let t = refusals.summary.tables.entry(table.name()).or_default();
     t.rows_read += n;

@@ -208,14 +208,15 @@ fn eval_writes_the_worked_example_to_results_csv() {
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(
         data.join("households.csv"),
-        "household_id,region_code,area,savings,houses,vehicles\nH1,510703001003,urban,10000,1,0\n",
+        "household_id,region_code,area,savings,houses,vehicles\nH1,510703001003,urban,10000,1,0\nH2,510703001003,urban,,1,0\n",
     )
     .unwrap();
     let d = |s: &str| minsheng_model::date::parse_iso(s).unwrap();
     let person = |pid: &str, birth: &str, sex: Sex, rel: &str, emp: &str, wage: &str, seq: u32| {
         let id = idnumber::make(510703, d(birth), seq, sex);
+        let hh = if pid == "P9" { "H2" } else { "H1" };
         format!(
-            "{pid},H1,{id},张三,{},{birth},{rel},0,none,full,{emp},{wage},0,0,0,none,true,false\n",
+            "{pid},{hh},{id},张三,{},{birth},{rel},0,none,full,{emp},{wage},0,0,0,none,true,false\n",
             sex.code()
         )
     };
@@ -225,6 +226,8 @@ fn eval_writes_the_worked_example_to_results_csv() {
     persons += &person("P1", "1979-01-15", Sex::M, "head", "employed", "1000", 1);
     persons += &person("P2", "1981-03-02", Sex::F, "spouse", "unemployed", "0", 2);
     persons += &person("P3", "2014-02-01", Sex::M, "child", "student", "0", 3);
+    // H2's savings are unknown: its 低保 cannot be decided, and says why.
+    persons += &person("P9", "1984-05-05", Sex::F, "head", "unemployed", "0", 4);
     std::fs::write(data.join("persons.csv"), persons).unwrap();
     let out = dir.path().join("results.csv");
     let policy = concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies/mianyang");
@@ -248,6 +251,11 @@ fn eval_writes_the_worked_example_to_results_csv() {
         "household_id,person_id,program,eligible,monthly_amount\nH1,,dibao,true,1091.00\n"
     );
     assert!(text(&o).contains("dibao"), "{}", text(&o));
+    let undecided = std::fs::read_to_string(dir.path().join("undecided.csv")).unwrap();
+    assert_eq!(
+        undecided,
+        "household_id,person_id,program,missing\nH2,,dibao,savings\nH2,,dibao_edge,savings\nH2,,expenditure_hardship,savings\n"
+    );
     // A bad policy pack is refused with its file and line, never run.
     let bad = dir.path().join("bad");
     std::fs::create_dir_all(bad.join("variables")).unwrap();

@@ -55,7 +55,7 @@ fn bool_col(c: &Column<bool>, name: &str) -> Col {
 }
 
 impl Eval<'_> {
-    fn code_col<T: Copy>(
+    fn code_col<T: Copy + PartialEq>(
         &mut self,
         values: &[T],
         known: Option<&[bool]>,
@@ -63,7 +63,19 @@ impl Eval<'_> {
         code: fn(T) -> &'static str,
     ) -> Col {
         let b = bit(name);
-        let v = values.iter().map(|&x| self.codes.id(code(x))).collect();
+        // A vocabulary has a handful of values: intern each once, not once per unit.
+        let mut seen: Vec<(T, i64)> = Vec::new();
+        let v = values
+            .iter()
+            .map(|&x| match seen.iter().find(|s| s.0 == x) {
+                Some(s) => s.1,
+                None => {
+                    let id = self.codes.id(code(x));
+                    seen.push((x, id));
+                    id
+                }
+            })
+            .collect();
         let m = match known {
             Some(k) => k.iter().map(|&k| if k { 0 } else { b }).collect(),
             None => vec![0; values.len()],
@@ -119,34 +131,28 @@ impl Eval<'_> {
         })
     }
 
-    /// The region of each unit (a person's is their household's).
-    fn region(&self, entity: Entity, i: usize) -> minsheng_model::RegionCode {
+    /// The region index of unit `i`; a person's is their household's.
+    fn region_index(&self, entity: Entity, i: usize) -> usize {
         let h = match entity {
             Entity::Household => i,
             Entity::Person => self.frame.persons.household[i] as usize,
         };
-        self.frame.households.region[h]
+        self.region_at[h] as usize
     }
 
-    fn param_value(&mut self, id: &str, entity: Entity, i: usize) -> Result<Fixed, EvalError> {
-        let region = self.region(entity, i);
-        let key = (id.to_owned(), region);
-        let v = match self.param_cache.get(&key) {
-            Some(v) => *v,
-            None => {
-                let v = self
-                    .pack
-                    .parameters
-                    .resolve(id, self.frame.month, region)
-                    .and_then(|r| Fixed::from_decimal(r.value).ok());
-                self.param_cache.insert(key, v);
-                v
-            }
-        };
-        v.ok_or_else(|| EvalError::NoParameter {
+    /// The value of parameter `id` (resolved per region by `table`) for unit `i`.
+    fn param_at(
+        &self,
+        table: &super::params::ParamTable,
+        id: &str,
+        entity: Entity,
+        i: usize,
+    ) -> Result<i64, EvalError> {
+        let r = self.region_index(entity, i);
+        table.values[r].ok_or_else(|| EvalError::NoParameter {
             id: id.to_owned(),
-            region: region.to_string(),
-            month: self.frame.month.to_string(),
+            region: self.params.region(r).to_string(),
+            month: self.params.month().to_string(),
         })
     }
 
@@ -175,9 +181,14 @@ impl Eval<'_> {
         }
         let id = path.join(".");
         let n = self.len(entity);
+        let table = self.params.table(&id);
+        // Most parameters have one value for the whole district: fill, don't look up.
+        if let Some(x) = table.uniform {
+            return Ok(Col::constant(n, x));
+        }
         let mut v = Vec::with_capacity(n);
         for i in 0..n {
-            v.push(self.param_value(&id, entity, i)?.0);
+            v.push(self.param_at(&table, &id, entity, i)?);
         }
         Ok(Col { v, m: vec![0; n] })
     }
@@ -206,13 +217,25 @@ impl Eval<'_> {
                     v: Vec::with_capacity(n),
                     m: codes.m.clone(),
                 };
+                // One parameter per code value met, each resolved per region.
+                let mut tables: Vec<(i64, String, super::params::Table)> = Vec::new();
                 for i in 0..n {
                     if codes.m[i] != 0 {
                         out.v.push(0);
                         continue;
                     }
-                    let id = format!("{group}.{}", self.codes.name(codes.v[i]));
-                    out.v.push(self.param_value(&id, entity, i)?.0);
+                    let code = codes.v[i];
+                    let k = match tables.iter().position(|t| t.0 == code) {
+                        Some(k) => k,
+                        None => {
+                            let id = format!("{group}.{}", self.codes.name(code));
+                            let table = self.params.table(&id);
+                            tables.push((code, id, table));
+                            tables.len() - 1
+                        }
+                    };
+                    let (_, id, table) = &tables[k];
+                    out.v.push(self.param_at(table, id, entity, i)?);
                 }
                 Ok(out)
             }

@@ -7,6 +7,7 @@
 
 mod builtin;
 mod expr;
+mod params;
 pub mod value;
 
 use crate::check::{Checked, HOUSEHOLD_INPUTS, Item, PERSON_INPUTS};
@@ -141,7 +142,9 @@ pub(crate) struct Eval<'a> {
     pub(crate) names: HashMap<&'a str, Item>,
     pub(crate) values: HashMap<Item, Col>,
     pub(crate) codes: Codes,
-    pub(crate) param_cache: HashMap<(String, minsheng_model::RegionCode), Option<Fixed>>,
+    pub(crate) params: &'a params::ParamTables<'a>,
+    /// Each household's region index in `params`.
+    pub(crate) region_at: Vec<u32>,
     pub(crate) medical: Option<builtin::Medical>,
 }
 
@@ -169,9 +172,39 @@ impl Eval<'_> {
     }
 }
 
-/// Evaluates a checked pack over `frame`.
+/// Evaluates a checked pack over `frame` (every decided unit is listed in `all`).
 pub fn evaluate(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Outcome, EvalError> {
     evaluate_all(pack, checked, frame).map(|e| e.outcome)
+}
+
+/// Evaluates a checked pack over a population laid out in chunks of whole households
+/// ([`crate::frame::FrameBuilder::finish`]), the chunks in parallel; the outcome is the
+/// one [`evaluate`] gives over the whole population in one frame.
+/// `all` also lists the decided units that are not eligible (a row per unit and
+/// program: leave it off unless it is asked for).
+pub fn evaluate_chunks(
+    pack: &Pack,
+    checked: &Checked,
+    frames: &[Frame],
+    all: bool,
+) -> Result<Outcome, EvalError> {
+    use rayon::prelude::*;
+    let params = params::ParamTables::new(pack, frames);
+    let parts: Vec<Outcome> = frames
+        .par_iter()
+        .map(|f| run(pack, checked, f, &params, all).map(|e| e.outcome))
+        .collect::<Result<_, _>>()?;
+    let mut out = Outcome::default();
+    for p in parts {
+        out.results.extend(p.results);
+        out.all.extend(p.all);
+        out.undecided.extend(p.undecided);
+        out.medical.extend(p.medical);
+    }
+    // Chunks follow household order, so results are already in key order; medical rows
+    // are ordered by person id across households (stable: chain order within a person).
+    out.medical.sort_by(|a, b| a.person_id.cmp(&b.person_id));
+    Ok(out)
 }
 
 /// An outcome with every intermediate column, for explanations.
@@ -193,6 +226,17 @@ impl Evaluated {
 
 /// Like [`evaluate`], keeping the intermediate columns.
 pub fn evaluate_all(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Evaluated, EvalError> {
+    let params = params::ParamTables::new(pack, std::slice::from_ref(frame));
+    run(pack, checked, frame, &params, true)
+}
+
+fn run(
+    pack: &Pack,
+    checked: &Checked,
+    frame: &Frame,
+    params: &params::ParamTables<'_>,
+    all: bool,
+) -> Result<Evaluated, EvalError> {
     let mut ev = Eval {
         pack,
         frame,
@@ -210,7 +254,8 @@ pub fn evaluate_all(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Eva
             .collect(),
         values: HashMap::new(),
         codes: Codes::default(),
-        param_cache: HashMap::new(),
+        region_at: params.region_indexes(frame),
+        params,
         medical: None,
     };
     let mut amounts: HashMap<usize, Col> = HashMap::new();
@@ -235,24 +280,30 @@ pub fn evaluate_all(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Eva
     for (k, p) in pack.programs.iter().enumerate() {
         let elig = &ev.values[&Item::Program(k)];
         for u in 0..elig.len() {
-            let (household_id, person_id) = match p.entity {
+            let ids = || match p.entity {
                 Entity::Household => (frame.households.id[u].to_string(), None),
                 Entity::Person => (
                     frame.households.id[frame.persons.household[u] as usize].to_string(),
                     Some(frame.persons.id[u].to_string()),
                 ),
             };
-            let undecided = |mask: u32| Undecided {
-                household_id: household_id.clone(),
-                person_id: person_id.clone(),
-                program: p.id.clone(),
-                missing: missing(mask),
+            let undecided = |mask: u32| {
+                let (household_id, person_id) = ids();
+                Undecided {
+                    household_id,
+                    person_id,
+                    program: p.id.clone(),
+                    missing: missing(mask),
+                }
             };
             if elig.m[u] != 0 {
                 out.undecided.push(undecided(elig.m[u]));
                 continue;
             }
             let eligible = elig.v[u] == 1;
+            if !eligible && !all {
+                continue;
+            }
             let mut monthly_amount = Fen(0);
             if let (true, Some(a)) = (eligible, amounts.get(&k)) {
                 if a.m[u] != 0 {
@@ -266,6 +317,7 @@ pub fn evaluate_all(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Eva
                     amount: amount.to_string(),
                 })?);
             }
+            let (household_id, person_id) = ids();
             let row = ResultRow {
                 household_id,
                 person_id,
@@ -273,24 +325,32 @@ pub fn evaluate_all(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Eva
                 eligible,
                 monthly_amount,
             };
-            if eligible {
-                out.results.push(row.clone());
+            match (eligible, all) {
+                (true, true) => {
+                    out.results.push(row.clone());
+                    out.all.push(row);
+                }
+                (true, false) => out.results.push(row),
+                (false, true) => out.all.push(row),
+                (false, false) => {}
             }
-            out.all.push(row);
         }
     }
     let (medical, medical_undecided) = builtin::medical_rows(&mut ev)?;
     out.medical = medical;
     out.undecided.extend(medical_undecided);
-    let key = |h: &str, p: &Option<String>, prog: &str| {
-        (h.to_owned(), p.clone().unwrap_or_default(), prog.to_owned())
-    };
-    out.results
-        .sort_by_key(|r| key(&r.household_id, &r.person_id, &r.program));
-    out.all
-        .sort_by_key(|r| key(&r.household_id, &r.person_id, &r.program));
-    out.undecided
-        .sort_by_key(|r| key(&r.household_id, &r.person_id, &r.program));
+    fn key(r: &ResultRow) -> (&str, Option<&str>, &str) {
+        (&r.household_id, r.person_id.as_deref(), &r.program)
+    }
+    out.results.sort_by(|a, b| key(a).cmp(&key(b)));
+    out.all.sort_by(|a, b| key(a).cmp(&key(b)));
+    out.undecided.sort_by(|a, b| {
+        (&a.household_id, a.person_id.as_deref(), &a.program).cmp(&(
+            &b.household_id,
+            b.person_id.as_deref(),
+            &b.program,
+        ))
+    });
     Ok(Evaluated {
         outcome: out,
         values: ev.values,

@@ -26,13 +26,35 @@ macro_rules! medical_key {
     };
 }
 
-fn engine(reg: &Registry, month: chrono::NaiveDate) -> Outcome {
+fn reference_pack() -> (Pack, minsheng_policy::check::Checked) {
     let dir = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../policies/mianyang"
     ));
     let pack = Pack::load(dir).unwrap();
     let checked = check(&pack).unwrap();
+    (pack, checked)
+}
+
+/// A seeded synthetic district.
+fn district(households: u64, seed: u64, month: chrono::NaiveDate) -> Registry {
+    let cfg = minsheng_synth::SynthConfig {
+        households,
+        seed,
+        month,
+    };
+    let mut reg = Registry::default();
+    minsheng_synth::generate(
+        &cfg,
+        &minsheng_interchange::regions::default_table(),
+        &mut reg,
+    )
+    .unwrap();
+    reg
+}
+
+fn engine(reg: &Registry, month: chrono::NaiveDate) -> Outcome {
+    let (pack, checked) = reference_pack();
     let frame = Frame::build(reg, month).unwrap();
     evaluate(&pack, &checked, &frame).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -84,18 +106,7 @@ fn diff<T: Ord + std::fmt::Debug + Clone>(what: &str, ours: &[T], theirs: &[T]) 
 
 fn compare(households: u64, seed: u64, month: &str) {
     let month = minsheng_model::date::parse_iso(month).unwrap();
-    let cfg = minsheng_synth::SynthConfig {
-        households,
-        seed,
-        month,
-    };
-    let mut reg = Registry::default();
-    minsheng_synth::generate(
-        &cfg,
-        &minsheng_interchange::regions::default_table(),
-        &mut reg,
-    )
-    .unwrap();
+    let reg = district(households, seed, month);
     let e = engine(&reg, month);
     let o = minsheng_oracle::evaluate(&reg, month);
     let mut problems = diff("results", &ours(&e.results), &theirs(&o.results));
@@ -147,4 +158,26 @@ fn engine_matches_the_oracle_in_another_month_and_district() {
 #[test]
 fn engine_matches_the_oracle_on_twenty_thousand_households() {
     compare(20_000, 1, "2024-06-01");
+}
+
+/// Chunked, parallel evaluation gives exactly the one-frame outcome, rows in the same
+/// order; without `all`, only the ineligible rows are left out.
+#[test]
+fn chunks_in_parallel_give_the_one_frame_outcome() {
+    let month = minsheng_model::date::parse_iso("2024-06-01").unwrap();
+    let reg = district(3000, 11, month);
+    let whole = engine(&reg, month);
+    let (pack, checked) = reference_pack();
+    let frames = minsheng_policy::frame::FrameBuilder::from_registry(&reg)
+        .finish(month, 97)
+        .unwrap();
+    assert_eq!(frames.len(), 31);
+    let chunked = minsheng_policy::eval::evaluate_chunks(&pack, &checked, &frames, true).unwrap();
+    assert_eq!(chunked, whole);
+    let lean = minsheng_policy::eval::evaluate_chunks(&pack, &checked, &frames, false).unwrap();
+    assert!(lean.all.is_empty());
+    assert_eq!(lean.results, whole.results);
+    assert_eq!(lean.undecided, whole.undecided);
+    assert_eq!(lean.medical, whole.medical);
+    assert!(whole.all.len() > whole.results.len());
 }

@@ -1,6 +1,7 @@
-//! A string interner: each distinct id gets a dense `u32`, stored once. The batch check
-//! keeps millions of household and person ids; numbering them keeps its memory to the
-//! ids themselves and lets per-household state live in plain vectors.
+//! A string interner: each distinct id gets a dense `u32`, stored once. The import's batch
+//! check and the evaluator's frame builder keep millions of household and person ids;
+//! numbering them keeps their memory to the ids themselves and lets per-id state live in
+//! plain vectors.
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
@@ -37,6 +38,20 @@ impl Interner {
 
     pub fn name(&self, i: u32) -> &str {
         &self.names[i as usize]
+    }
+
+    /// How many ids have a number.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The ids, indexed by their number.
+    pub fn into_names(self) -> Vec<Box<str>> {
+        self.names
     }
 }
 

@@ -1,0 +1,101 @@
+//! Parameters as the evaluator reads them: each (parameter, region) pair is resolved once
+//! per evaluation — shared by all chunks — into a table indexed by region, and a unit
+//! reads its value through its household's region index. A district has a few thousand
+//! villages and millions of persons, so resolving per unit (or per chunk) would cost
+//! more than the arithmetic itself.
+
+use crate::fixed::Fixed;
+use crate::frame::Frame;
+use crate::pack::Pack;
+use minsheng_model::{Date, RegionCode};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// One parameter's value per region index (`None` where no value is in force), and the
+/// one value when every region has the same.
+pub(crate) struct ParamTable {
+    pub(crate) values: Vec<Option<i64>>,
+    pub(crate) uniform: Option<i64>,
+}
+
+pub(crate) type Table = Arc<ParamTable>;
+
+/// The regions of an evaluation and the parameter tables resolved so far.
+pub(crate) struct ParamTables<'a> {
+    pack: &'a Pack,
+    month: Date,
+    regions: Vec<RegionCode>,
+    index: HashMap<RegionCode, u32>,
+    tables: Mutex<HashMap<String, Table>>,
+}
+
+impl<'a> ParamTables<'a> {
+    /// Tables over the regions of every household of `frames` (all of the same month).
+    pub(crate) fn new(pack: &'a Pack, frames: &[Frame]) -> Self {
+        let month = frames.first().map_or_else(Date::default, |f| f.month);
+        let mut t = ParamTables {
+            pack,
+            month,
+            regions: Vec::new(),
+            index: HashMap::new(),
+            tables: Mutex::new(HashMap::new()),
+        };
+        for f in frames {
+            for &r in &f.households.region {
+                if !t.index.contains_key(&r) {
+                    t.index.insert(r, t.regions.len() as u32);
+                    t.regions.push(r);
+                }
+            }
+        }
+        t
+    }
+
+    /// Each household's region index.
+    pub(crate) fn region_indexes(&self, frame: &Frame) -> Vec<u32> {
+        frame
+            .households
+            .region
+            .iter()
+            .map(|r| self.index.get(r).copied().unwrap_or(0))
+            .collect()
+    }
+
+    pub(crate) fn region(&self, k: usize) -> RegionCode {
+        self.regions[k]
+    }
+
+    pub(crate) fn month(&self) -> Date {
+        self.month
+    }
+
+    /// Parameter `id` for every region (resolved on first use).
+    pub(crate) fn table(&self, id: &str) -> Table {
+        if let Some(t) = self.lock().get(id) {
+            return t.clone();
+        }
+        let values: Vec<Option<i64>> = self
+            .regions
+            .iter()
+            .map(|&r| {
+                self.pack
+                    .parameters
+                    .resolve(id, self.month, r)
+                    .and_then(|r| Fixed::from_decimal(r.value).ok())
+                    .map(|f| f.0)
+            })
+            .collect();
+        let uniform = match values.first() {
+            Some(&Some(x)) if values.iter().all(|v| *v == Some(x)) => Some(x),
+            _ => None,
+        };
+        let t = Arc::new(ParamTable { values, uniform });
+        self.lock().insert(id.to_owned(), t.clone());
+        t
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Table>> {
+        // A panic elsewhere cannot leave a half-written table: insertion is one call.
+        self.tables.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

@@ -1,0 +1,361 @@
+//! Building frames from a stream of records: [`FrameBuilder`] is a [`RecordSink`], so an
+//! import's checking pass, a store's export or an in-memory [`Registry`] can feed it
+//! directly, and [`FrameBuilder::finish`] lays the population out for one month in chunks
+//! of whole households (the unit of parallel evaluation).
+//!
+//! Records are kept compactly (ids interned once, values as they will be laid out) and
+//! may arrive in any order and interleaved across tables. Ordering is checked before it
+//! is imposed: files written household by household in id order, as exports and the
+//! synthetic districts are, are never sorted.
+
+use super::{Frame, FrameError, counted_in};
+use chrono::Months;
+use minsheng_model::intern::Interner;
+use minsheng_model::{
+    Area, Date, DisabilityKind, Employment, Enrollment, Event, HospitalLevel, HospitalStay,
+    Household, Illness, Person, RecordSink, RegionCode, Registry, Relation, SelfCare, Sex,
+    SinkError,
+};
+
+struct HouseholdRow {
+    region: RegionCode,
+    area: Option<Area>,
+    savings: Option<i64>,
+    houses: Option<i64>,
+    vehicles: Option<i64>,
+}
+
+struct PersonRow {
+    household: u32,
+    sex: Sex,
+    birth_date: Date,
+    deceased_on: Option<Date>,
+    relation: Relation,
+    disability_grade: Option<i64>,
+    disability_kind: Option<DisabilityKind>,
+    self_care: Option<SelfCare>,
+    employment: Option<Employment>,
+    incomes: [Option<i64>; 4],
+    illness: Option<Illness>,
+    capable_supporter: Option<bool>,
+    orphan: Option<bool>,
+}
+
+struct StayRow {
+    id: Box<str>,
+    person: u32,
+    admit_date: Date,
+    discharge_date: Date,
+    level: HospitalLevel,
+    in_district: bool,
+    total_cost: i64,
+    covered_cost: i64,
+}
+
+/// Collects households, persons and stays; see the module docs.
+#[derive(Default)]
+pub struct FrameBuilder {
+    household_ids: Interner,
+    /// By household number; `None` for a household only referred to so far.
+    households: Vec<Option<HouseholdRow>>,
+    person_ids: Interner,
+    /// By person number; `None` for a person only referred to so far.
+    persons: Vec<Option<PersonRow>>,
+    stays: Vec<StayRow>,
+    duplicate: Option<FrameError>,
+}
+
+/// Grows `v` so that index `i` exists.
+fn slot<T>(v: &mut Vec<Option<T>>, i: u32) -> &mut Option<T> {
+    let i = i as usize;
+    if v.len() <= i {
+        v.resize_with(i + 1, || None);
+    }
+    &mut v[i]
+}
+
+/// Fills an empty slot, or notes the id as a duplicate.
+fn fill<T>(
+    slot: &mut Option<T>,
+    row: T,
+    duplicate: &mut Option<FrameError>,
+    what: impl FnOnce() -> FrameError,
+) {
+    if slot.is_some() {
+        duplicate.get_or_insert_with(what);
+    } else {
+        *slot = Some(row);
+    }
+}
+
+impl RecordSink for FrameBuilder {
+    fn household(&mut self, h: &Household) -> Result<(), SinkError> {
+        let (i, _) = self.household_ids.intern(&h.household_id);
+        let row = HouseholdRow {
+            region: h.region_code,
+            area: h.area,
+            savings: h.savings.map(|f| f.0),
+            houses: h.houses.map(i64::from),
+            vehicles: h.vehicles.map(i64::from),
+        };
+        fill(
+            slot(&mut self.households, i),
+            row,
+            &mut self.duplicate,
+            || FrameError::Duplicate {
+                id: h.household_id.clone(),
+            },
+        );
+        Ok(())
+    }
+
+    fn person(&mut self, p: &Person) -> Result<(), SinkError> {
+        let (household, _) = self.household_ids.intern(&p.household_id);
+        slot(&mut self.households, household);
+        let (i, _) = self.person_ids.intern(&p.person_id);
+        let row = PersonRow {
+            household,
+            sex: p.sex,
+            birth_date: p.birth_date,
+            deceased_on: p.deceased_on,
+            relation: p.relation,
+            disability_grade: p.disability_grade.map(i64::from),
+            disability_kind: p.disability_kind,
+            self_care: p.self_care,
+            employment: p.employment,
+            incomes: [
+                p.wage_income,
+                p.business_income,
+                p.property_income,
+                p.transfer_income,
+            ]
+            .map(|f| f.map(|f| f.0)),
+            illness: p.illness,
+            capable_supporter: p.capable_supporter,
+            orphan: p.orphan,
+        };
+        fill(slot(&mut self.persons, i), row, &mut self.duplicate, || {
+            FrameError::Duplicate {
+                id: p.person_id.clone(),
+            }
+        });
+        Ok(())
+    }
+
+    fn stay(&mut self, s: &HospitalStay) -> Result<(), SinkError> {
+        let (person, _) = self.person_ids.intern(&s.person_id);
+        slot(&mut self.persons, person);
+        self.stays.push(StayRow {
+            id: s.stay_id.as_str().into(),
+            person,
+            admit_date: s.admit_date,
+            discharge_date: s.discharge_date,
+            level: s.hospital_level,
+            in_district: s.in_district,
+            total_cost: s.total_cost.0,
+            covered_cost: s.covered_cost.0,
+        });
+        Ok(())
+    }
+
+    fn event(&mut self, _: &Event) -> Result<(), SinkError> {
+        Ok(())
+    }
+
+    fn enrollment(&mut self, _: &Enrollment) -> Result<(), SinkError> {
+        Ok(())
+    }
+}
+
+/// Sorts `order` by `less` unless it already is in that order.
+fn order_by(order: &mut [u32], cmp: impl Fn(u32, u32) -> std::cmp::Ordering) {
+    if !order.is_sorted_by(|&a, &b| cmp(a, b).is_le()) {
+        order.sort_unstable_by(|&a, &b| cmp(a, b));
+    }
+}
+
+impl FrameBuilder {
+    /// A builder fed with every record of `registry`.
+    pub fn from_registry(registry: &Registry) -> FrameBuilder {
+        let mut b = FrameBuilder::default();
+        registry
+            .replay(&mut b)
+            .expect("the frame builder accepts every record");
+        b
+    }
+
+    /// Households collected so far.
+    pub fn households(&self) -> usize {
+        self.households.len()
+    }
+
+    /// The population of the month starting `month` (its first day), in chunks of at
+    /// most `per_chunk` households (at least one chunk, possibly empty).
+    pub fn finish(self, month: Date, per_chunk: usize) -> Result<Vec<Frame>, FrameError> {
+        if let Some(e) = self.duplicate {
+            return Err(e);
+        }
+        let month_end = month
+            .checked_add_months(Months::new(1))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(month);
+        let FrameBuilder {
+            household_ids,
+            households,
+            person_ids,
+            persons,
+            stays,
+            ..
+        } = self;
+        if let Some(h) = households.iter().position(Option::is_none) {
+            let p = persons
+                .iter()
+                .position(|p| p.as_ref().is_some_and(|p| p.household as usize == h))
+                .unwrap_or(0);
+            return Err(FrameError::UnknownHousehold {
+                person: person_ids.name(p as u32).to_owned(),
+                household: household_ids.name(h as u32).to_owned(),
+            });
+        }
+        if let Some(p) = persons.iter().position(Option::is_none) {
+            let s = stays.iter().find(|s| s.person as usize == p);
+            return Err(FrameError::UnknownPerson {
+                stay: s.map_or_else(String::new, |s| s.id.to_string()),
+                person: person_ids.name(p as u32).to_owned(),
+            });
+        }
+        let households: Vec<HouseholdRow> = households.into_iter().flatten().collect();
+        let persons: Vec<PersonRow> = persons.into_iter().flatten().collect();
+
+        let mut hh_order: Vec<u32> = (0..households.len() as u32).collect();
+        order_by(&mut hh_order, |a, b| {
+            household_ids.name(a).cmp(household_ids.name(b))
+        });
+        let mut hh_pos = vec![0u32; households.len()];
+        for (k, &h) in hh_order.iter().enumerate() {
+            hh_pos[h as usize] = k as u32;
+        }
+
+        let mut p_order: Vec<u32> = (0..persons.len() as u32)
+            .filter(|&p| counted_in(persons[p as usize].deceased_on, month))
+            .collect();
+        order_by(&mut p_order, |a, b| {
+            let key = |p: u32| {
+                (
+                    hh_pos[persons[p as usize].household as usize],
+                    person_ids.name(p),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        let mut p_pos = vec![u32::MAX; persons.len()];
+        for (k, &p) in p_order.iter().enumerate() {
+            p_pos[p as usize] = k as u32;
+        }
+
+        let mut s_order: Vec<u32> = (0..stays.len() as u32)
+            .filter(|&s| {
+                let s = &stays[s as usize];
+                s.discharge_date <= month_end && p_pos[s.person as usize] != u32::MAX
+            })
+            .collect();
+        order_by(&mut s_order, |a, b| {
+            let key = |s: u32| {
+                let s = &stays[s as usize];
+                (p_pos[s.person as usize], s.discharge_date, s.id.as_bytes())
+            };
+            key(a).cmp(&key(b))
+        });
+
+        let mut hh_names = household_ids.into_names();
+        let mut p_names = person_ids.into_names();
+        let mut stays = stays;
+        let per_chunk = per_chunk.max(1);
+        let mut frames = Vec::new();
+        let (mut p_at, mut s_at) = (0usize, 0usize);
+        for chunk in hh_order.chunks(per_chunk) {
+            let mut f = Frame {
+                month,
+                ..Frame::default()
+            };
+            let (p0, s0) = (p_at, s_at);
+            for (local, &h) in chunk.iter().enumerate() {
+                let row = &households[h as usize];
+                let hs = &mut f.households;
+                hs.id.push(std::mem::take(&mut hh_names[h as usize]));
+                hs.region.push(row.region);
+                hs.area.push(row.area);
+                hs.savings.push(row.savings);
+                hs.houses.push(row.houses);
+                hs.vehicles.push(row.vehicles);
+                let begin = (p_at - p0) as u32;
+                while let Some(&p) = p_order.get(p_at)
+                    && persons[p as usize].household == h
+                {
+                    push_person(
+                        &mut f,
+                        &persons[p as usize],
+                        std::mem::take(&mut p_names[p as usize]),
+                        local as u32,
+                        month,
+                    );
+                    let first = (s_at - s0) as u32;
+                    while let Some(&s) = s_order.get(s_at)
+                        && stays[s as usize].person == p
+                    {
+                        let s = &mut stays[s as usize];
+                        let person = (p_at - p0) as u32;
+                        push_stay(&mut f, s, person);
+                        s_at += 1;
+                    }
+                    f.persons.stays.push(first..(s_at - s0) as u32);
+                    p_at += 1;
+                }
+                f.households.members.push(begin..(p_at - p0) as u32);
+            }
+            frames.push(f);
+        }
+        if frames.is_empty() {
+            frames.push(Frame {
+                month,
+                ..Frame::default()
+            });
+        }
+        Ok(frames)
+    }
+}
+
+fn push_person(f: &mut Frame, p: &PersonRow, id: Box<str>, household: u32, month: Date) {
+    let ps = &mut f.persons;
+    ps.id.push(id);
+    ps.household.push(household);
+    ps.sex.push(p.sex);
+    ps.birth_date.push(p.birth_date);
+    ps.age
+        .push(minsheng_model::date::age_on(p.birth_date, month));
+    ps.relation.push(p.relation);
+    ps.disability_grade.push(p.disability_grade);
+    ps.disability_kind.push(p.disability_kind);
+    ps.self_care.push(p.self_care);
+    ps.employment.push(p.employment);
+    let [wage, business, property, transfer] = p.incomes;
+    ps.wage_income.push(wage);
+    ps.business_income.push(business);
+    ps.property_income.push(property);
+    ps.transfer_income.push(transfer);
+    ps.illness.push(p.illness);
+    ps.capable_supporter.push(p.capable_supporter);
+    ps.orphan.push(p.orphan);
+}
+
+fn push_stay(f: &mut Frame, s: &mut StayRow, person: u32) {
+    let ss = &mut f.stays;
+    ss.id.push(std::mem::take(&mut s.id));
+    ss.person.push(person);
+    ss.admit_date.push(s.admit_date);
+    ss.discharge_date.push(s.discharge_date);
+    ss.level.push(s.level);
+    ss.in_district.push(s.in_district);
+    ss.total_cost.push(s.total_cost);
+    ss.covered_cost.push(s.covered_cost);
+}
