@@ -7,6 +7,7 @@ use minsheng_model::{Date, RecordSink, Registry};
 use minsheng_policy::eval::Outcome;
 use minsheng_policy::frame::Frame;
 use minsheng_policy::pack::Pack;
+use minsheng_policy::reform::Reform;
 use std::path::{Path, PathBuf};
 
 /// Where the registry comes from.
@@ -86,6 +87,18 @@ pub fn load_pack(dir: &Path) -> Result<(Pack, minsheng_policy::check::Checked), 
     Ok((pack, checked))
 }
 
+/// The checked pack with the reform file at `reform` applied, checked again (a reform
+/// can introduce a type error or a cycle): the reformed pack and its own order.
+pub fn load_reform(
+    pack: &Pack,
+    reform: &Path,
+) -> Result<(Pack, minsheng_policy::check::Checked), PackProblems> {
+    let reform = Reform::load(reform).map_err(PackProblems)?;
+    let reformed = pack.with_reform(&reform).map_err(PackProblems)?;
+    let checked = minsheng_policy::check::check(&reformed).map_err(PackProblems)?;
+    Ok((reformed, checked))
+}
+
 /// Evaluates the pack in `policy` over `source` for the month starting `month`.
 pub fn evaluate(source: &Source, policy: &Path, month: Date) -> Result<Outcome, EvalFailure> {
     let (pack, checked) = load_pack(policy)?;
@@ -131,7 +144,9 @@ pub struct Simulation {
     pub counties: std::collections::BTreeMap<(String, String), [u64; 3]>,
 }
 
-/// Evaluates the pack and the pack with `reform`'s parameter values on top, for one month.
+/// Evaluates the pack and the pack with the reform file `reform` applied (its parameter
+/// values on top, its formulas in place; see [`minsheng_policy::reform`]), each in its
+/// own checked order, for one month.
 pub fn simulate(
     source: &Source,
     policy: &Path,
@@ -141,18 +156,11 @@ pub fn simulate(
     use minsheng_model::Fen;
     use std::collections::{BTreeMap, BTreeSet};
     let (pack, checked) = load_pack(policy)?;
-    let text = std::fs::read_to_string(reform).map_err(|e| AppError::io(reform, e))?;
-    let changes = minsheng_policy::params::Parameters::parse(&reform.display().to_string(), &text)
-        .map_err(PackProblems)?;
-    let mut reformed = pack.clone();
-    reformed
-        .parameters
-        .merge(changes, true)
-        .map_err(PackProblems)?;
+    let (reformed, reformed_order) = load_reform(&pack, reform)?;
     let reg = load_registry(source)?;
     let frame = Frame::build(&reg, month)?;
     let before = minsheng_policy::eval::evaluate(&pack, &checked, &frame)?;
-    let after = minsheng_policy::eval::evaluate(&reformed, &checked, &frame)?;
+    let after = minsheng_policy::eval::evaluate(&reformed, &reformed_order, &frame)?;
     let mut sim = Simulation::default();
     // Per household: total and the set of (person, program) it receives.
     type PerHousehold = BTreeMap<String, (Fen, BTreeSet<(String, String)>)>;
