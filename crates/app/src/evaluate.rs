@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use crate::import::{self, ImportOptions, NoProgress, RejectedRow};
 use minsheng_model::{Date, RecordSink, Registry};
+use minsheng_policy::check::coverage::coverage;
 use minsheng_policy::eval::Outcome;
 use minsheng_policy::frame::Frame;
 use minsheng_policy::pack::Pack;
@@ -99,11 +100,18 @@ pub fn load_reform(
     Ok((reformed, checked))
 }
 
+/// Refuses a pack with a parameter that has no value for a region of `frame` in its
+/// month: a pack that does not cover the data does not run.
+pub fn covered(pack: &Pack, frame: &Frame) -> Result<(), PackProblems> {
+    coverage(pack, frame.households.region.iter().copied(), frame.month).map_err(PackProblems)
+}
+
 /// Evaluates the pack in `policy` over `source` for the month starting `month`.
 pub fn evaluate(source: &Source, policy: &Path, month: Date) -> Result<Outcome, EvalFailure> {
     let (pack, checked) = load_pack(policy)?;
     let reg = load_registry(source)?;
     let frame = Frame::build(&reg, month)?;
+    covered(&pack, &frame)?;
     Ok(minsheng_policy::eval::evaluate(&pack, &checked, &frame)?)
 }
 
@@ -125,6 +133,13 @@ pub fn explain(
 ) -> Result<minsheng_policy::explain::Explanation, ExplainFailure> {
     let (pack, checked) = load_pack(policy).map_err(EvalFailure::from)?;
     let reg = load_registry(source)?;
+    // Only the explained household's region needs values.
+    let region = reg
+        .households
+        .iter()
+        .find(|h| h.household_id == household_id);
+    coverage(&pack, region.map(|h| h.region_code), month)
+        .map_err(|e| EvalFailure::from(PackProblems(e)))?;
     Ok(minsheng_policy::explain::explain(
         &pack,
         &checked,
@@ -159,6 +174,8 @@ pub fn simulate(
     let (reformed, reformed_order) = load_reform(&pack, reform)?;
     let reg = load_registry(source)?;
     let frame = Frame::build(&reg, month)?;
+    covered(&pack, &frame)?;
+    covered(&reformed, &frame)?;
     let before = minsheng_policy::eval::evaluate(&pack, &checked, &frame)?;
     let after = minsheng_policy::eval::evaluate(&reformed, &reformed_order, &frame)?;
     let mut sim = Simulation::default();

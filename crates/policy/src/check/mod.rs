@@ -3,7 +3,8 @@
 //! codes of the vocabulary they are compared with, indexed parameters exist for every
 //! code, and variables do not depend on themselves. Each problem is reported with the
 //! policy file, line and column and what was expected; a pack with any problem does not
-//! run. The result is the evaluation order.
+//! run. The result is the evaluation order. [`coverage`] then checks, for the data's
+//! regions and month, that every parameter the pack reads has a value.
 
 use crate::pack::{DeclaredType, Entity, Formula, Pack};
 use crate::params::{Location, PackError};
@@ -310,6 +311,7 @@ pub(crate) fn entity_name(e: Entity) -> &'static str {
     }
 }
 
+pub mod coverage;
 mod expr;
 #[cfg(test)]
 mod tests;
