@@ -4,9 +4,11 @@
 use crate::error::AppError;
 use crate::import::{self, NoProgress, Progress, RejectedRow};
 use minsheng_model::{Date, RecordSink, Registry};
+use minsheng_policy::check::coverage::coverage;
 use minsheng_policy::eval::Outcome;
 use minsheng_policy::frame::{Frame, FrameBuilder};
 use minsheng_policy::pack::Pack;
+use minsheng_policy::reform::Reform;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -108,7 +110,33 @@ pub fn load_pack(dir: &Path) -> Result<(Pack, minsheng_policy::check::Checked), 
     Ok((pack, checked))
 }
 
+/// The checked pack with the reform file at `reform` applied, checked again (a reform
+/// can introduce a type error or a cycle): the reformed pack and its own order.
+pub fn load_reform(
+    pack: &Pack,
+    reform: &Path,
+) -> Result<(Pack, minsheng_policy::check::Checked), PackProblems> {
+    let reform = Reform::load(reform).map_err(PackProblems)?;
+    let reformed = pack.with_reform(&reform).map_err(PackProblems)?;
+    let checked = minsheng_policy::check::check(&reformed).map_err(PackProblems)?;
+    Ok((reformed, checked))
+}
+
+/// Refuses a pack with a parameter that has no value for a region of `frames` in their
+/// month: a pack that does not cover the data does not run.
+pub fn covered(pack: &Pack, frames: &[Frame]) -> Result<(), PackProblems> {
+    let Some(month) = frames.first().map(|f| f.month) else {
+        return Ok(());
+    };
+    let regions: std::collections::BTreeSet<minsheng_model::RegionCode> = frames
+        .iter()
+        .flat_map(|f| f.households.region.iter().copied())
+        .collect();
+    coverage(pack, regions.into_iter(), month).map_err(PackProblems)
+}
+
 /// An evaluation with its measurements.
+#[derive(Debug)]
 pub struct Evaluation {
     pub outcome: Outcome,
     pub households: usize,
@@ -134,6 +162,7 @@ pub fn evaluate(
     let started = Instant::now();
     let frames = load_frames(source, month, progress)?;
     let load = started.elapsed();
+    covered(&pack, &frames)?;
     let started = Instant::now();
     let outcome = minsheng_policy::eval::evaluate_chunks(&pack, &checked, &frames, all)?;
     let compute = started.elapsed();
@@ -165,6 +194,13 @@ pub fn explain(
 ) -> Result<minsheng_policy::explain::Explanation, ExplainFailure> {
     let (pack, checked) = load_pack(policy).map_err(EvalFailure::from)?;
     let reg = load_registry(source)?;
+    // Only the explained household's region needs values.
+    let region = reg
+        .households
+        .iter()
+        .find(|h| h.household_id == household_id);
+    coverage(&pack, region.map(|h| h.region_code), month)
+        .map_err(|e| EvalFailure::from(PackProblems(e)))?;
     Ok(minsheng_policy::explain::explain(
         &pack,
         &checked,
@@ -184,7 +220,9 @@ pub struct Simulation {
     pub counties: std::collections::BTreeMap<(String, String), [u64; 3]>,
 }
 
-/// Evaluates the pack and the pack with `reform`'s parameter values on top, for one month.
+/// Evaluates the pack and the pack with the reform file `reform` applied (its parameter
+/// values on top, its formulas in place; see [`minsheng_policy::reform`]), each in its
+/// own checked order, for one month.
 pub fn simulate(
     source: &Source,
     policy: &Path,
@@ -194,17 +232,12 @@ pub fn simulate(
     use minsheng_model::Fen;
     use std::collections::{BTreeMap, BTreeSet};
     let (pack, checked) = load_pack(policy)?;
-    let text = std::fs::read_to_string(reform).map_err(|e| AppError::io(reform, e))?;
-    let changes = minsheng_policy::params::Parameters::parse(&reform.display().to_string(), &text)
-        .map_err(PackProblems)?;
-    let mut reformed = pack.clone();
-    reformed
-        .parameters
-        .merge(changes, true)
-        .map_err(PackProblems)?;
+    let (reformed, reformed_order) = load_reform(&pack, reform)?;
     let frames = load_frames(source, month, &NoProgress)?;
+    covered(&pack, &frames)?;
+    covered(&reformed, &frames)?;
     let before = minsheng_policy::eval::evaluate_chunks(&pack, &checked, &frames, false)?;
-    let after = minsheng_policy::eval::evaluate_chunks(&reformed, &checked, &frames, false)?;
+    let after = minsheng_policy::eval::evaluate_chunks(&reformed, &reformed_order, &frames, false)?;
     let mut sim = Simulation::default();
     // Per household: total and the set of (person, program) it receives.
     type PerHousehold = BTreeMap<String, (Fen, BTreeSet<(String, String)>)>;

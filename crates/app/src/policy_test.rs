@@ -3,7 +3,7 @@
 //! the engine (`minsheng policy test`, and the test suite). The format is described in
 //! `policies/mianyang/tests/README.md`.
 
-use crate::evaluate::{EvalFailure, Source, load_pack, load_registry};
+use crate::evaluate::{EvalFailure, Source, covered, load_pack, load_registry};
 use minsheng_interchange::Table;
 use minsheng_model::Fen;
 use minsheng_policy::eval::Outcome;
@@ -173,6 +173,7 @@ pub fn run(pack_dir: &Path) -> Result<Vec<CaseReport>, EvalFailure> {
                 (Ok(month), Ok(reg)) => Frame::build(reg, *month)
                     .map_err(|e| e.to_string())
                     .and_then(|frame| {
+                        covered(&pack, std::slice::from_ref(&frame)).map_err(|e| e.to_string())?;
                         minsheng_policy::eval::evaluate(&pack, &checked, &frame)
                             .map_err(|e| e.to_string())
                     })

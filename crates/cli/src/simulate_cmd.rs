@@ -12,7 +12,8 @@ pub struct SimulateArgs {
     /// The month, YYYY-MM
     #[arg(long)]
     month: String,
-    /// The reform: a parameter file whose values go on top of the pack's
+    /// The reform file: parameter values that go on top of the pack's, and
+    /// `[[replace]]` tables replacing formulas (docs/policy-engine.md, "Reforms")
     #[arg(long)]
     reform: PathBuf,
     /// The policy pack folder

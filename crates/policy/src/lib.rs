@@ -8,6 +8,7 @@
 //! - [`frame`]: the population of one month as columns (struct-of-arrays);
 //! - [`medical`]: the medical chain (三重保障 and the district top-up), a bounded built-in;
 //! - [`pack`]: a pack folder read: parameters, variables and programs with parsed formulas;
+//! - [`reform`]: reform files — parameter values on top, replaced formulas — for simulations;
 //! - [`params`]: dated, region-scoped parameters read from TOML policy files, and the
 //!   rule that picks the value in force for a unit and a month.
 //!
@@ -32,3 +33,4 @@ pub mod frame;
 pub mod medical;
 pub mod pack;
 pub mod params;
+pub mod reform;

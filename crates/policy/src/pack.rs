@@ -106,18 +106,8 @@ pub struct Pack {
 impl Pack {
     /// Reads the pack in `dir`: `parameters.toml` and every `variables/*.toml` (in name order).
     pub fn load(dir: &Path) -> Result<Pack, Vec<PackError>> {
-        let io = |p: &Path, e: std::io::Error| {
-            vec![PackError {
-                at: Location {
-                    file: p.display().to_string(),
-                    line: 0,
-                    column: 0,
-                },
-                message: format!("无法读取：{e} / cannot read"),
-            }]
-        };
         let params_path = dir.join("parameters.toml");
-        let text = std::fs::read_to_string(&params_path).map_err(|e| io(&params_path, e))?;
+        let text = read(&params_path)?;
         let mut errors = Vec::new();
         let parameters = Parameters::parse(&params_path.display().to_string(), &text)
             .unwrap_or_else(|mut e| {
@@ -139,7 +129,7 @@ impl Pack {
         };
         files.sort();
         for f in files {
-            let text = std::fs::read_to_string(&f).map_err(|e| io(&f, e))?;
+            let text = read(&f)?;
             if let Err(mut e) = pack.add_variables(&f.display().to_string(), &text) {
                 errors.append(&mut e);
             }
@@ -191,8 +181,22 @@ impl Pack {
     }
 }
 
+/// Reads a policy file, or says which one could not be read.
+pub(crate) fn read(p: &Path) -> Result<String, Vec<PackError>> {
+    std::fs::read_to_string(p).map_err(|e| {
+        vec![PackError {
+            at: Location {
+                file: p.display().to_string(),
+                line: 0,
+                column: 0,
+            },
+            message: format!("无法读取：{e} / cannot read"),
+        }]
+    })
+}
+
 /// Reads one string field of a table, with its location; records a problem if missing.
-fn field<'t>(
+pub(crate) fn field<'t>(
     t: &'t Table,
     key: &str,
     owner: &str,
@@ -243,7 +247,12 @@ fn code_field<T>(
 }
 
 /// Parses a formula found at `offset` (the start of its TOML string) in `text`.
-fn formula(src: &str, offset: usize, file: &str, text: &str) -> Result<Formula, PackError> {
+pub(crate) fn formula(
+    src: &str,
+    offset: usize,
+    file: &str,
+    text: &str,
+) -> Result<Formula, PackError> {
     // Where the formula's first character is: after the opening quotes, and after the
     // newline that TOML drops right after `"""` or `'''`.
     let raw = &text[offset.min(text.len())..];
@@ -358,7 +367,7 @@ fn program(id: &str, t: &Table, file: &str, text: &str) -> Result<Program, Vec<P
     }
 }
 
-fn check_keys(
+pub(crate) fn check_keys(
     t: &Table,
     allowed: &[&str],
     owner: &str,

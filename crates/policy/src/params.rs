@@ -113,11 +113,21 @@ pub(crate) fn parse_toml<'t>(
 impl Parameters {
     /// Reads a parameter file. Every problem is reported, not just the first.
     pub fn parse(file: &str, text: &str) -> Result<Parameters, Vec<PackError>> {
-        let at = |offset: usize| location(file, text, offset);
         let doc = parse_toml(file, text)?;
+        Parameters::from_table(file, text, doc.as_table())
+    }
+
+    /// Reads the parameters of a parsed table of `text` (a reform reads its file's
+    /// tables other than `[[replace]]` this way).
+    pub(crate) fn from_table(
+        file: &str,
+        text: &str,
+        table: &Table,
+    ) -> Result<Parameters, Vec<PackError>> {
+        let at = |offset: usize| location(file, text, offset);
         let mut out = Parameters::default();
         let mut errors = Vec::new();
-        collect(doc.as_table(), &mut Vec::new(), &at, &mut out, &mut errors);
+        collect(table, &mut Vec::new(), &at, &mut out, &mut errors);
         if errors.is_empty() {
             Ok(out)
         } else {

@@ -2,6 +2,7 @@
 
 mod backends;
 mod batch;
+mod coverage;
 mod explain;
 mod policy_cases;
 mod props;

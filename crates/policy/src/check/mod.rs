@@ -3,7 +3,8 @@
 //! codes of the vocabulary they are compared with, indexed parameters exist for every
 //! code, and variables do not depend on themselves. Each problem is reported with the
 //! policy file, line and column and what was expected; a pack with any problem does not
-//! run. The result is the evaluation order.
+//! run. The result is the evaluation order. [`coverage`] then checks, for the data's
+//! regions and month, that every parameter the pack reads has a value.
 
 use crate::pack::{DeclaredType, Entity, Formula, Pack};
 use crate::params::{Location, PackError};
@@ -219,7 +220,8 @@ pub fn check(pack: &Pack) -> Result<Checked, Vec<PackError>> {
     order(pack, &graph).map(|order| Checked { order })
 }
 
-/// Depth-first topological order; a cycle is reported with its members.
+/// Depth-first topological order; a cycle is reported with its members, at the first
+/// member's declaration or at a reform's replaced formula among them.
 fn order(pack: &Pack, graph: &HashMap<Item, Vec<Item>>) -> Result<Vec<Item>, Vec<PackError>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
@@ -264,7 +266,12 @@ fn order(pack: &Pack, graph: &HashMap<Item, Vec<Item>>) -> Result<Vec<Item>, Vec
     for k in keys {
         if let Err(cycle) = visit(k, graph, &mut mark, &mut stack, &mut out) {
             let names: Vec<String> = cycle.iter().map(|&i| name(i).0).collect();
-            let at = name(cycle[0]).1;
+            // A formula written in another file than its declaration was replaced by a
+            // reform: the cycle is that reform's doing, so it is reported there.
+            let at = cycle
+                .iter()
+                .find_map(|&i| replaced_formula(pack, i))
+                .unwrap_or_else(|| name(cycle[0]).1);
             return Err(vec![PackError {
                 at,
                 message: format!(
@@ -278,6 +285,25 @@ fn order(pack: &Pack, graph: &HashMap<Item, Vec<Item>>) -> Result<Vec<Item>, Vec
     Ok(out)
 }
 
+/// Where an item's formula starts, when it lives in another file than the item (a
+/// reform's replacement).
+fn replaced_formula(pack: &Pack, i: Item) -> Option<Location> {
+    let (at, formulas): (&Location, Vec<&Formula>) = match i {
+        Item::Variable(k) => (&pack.variables[k].at, vec![&pack.variables[k].formula]),
+        Item::Program(k) => {
+            let p = &pack.programs[k];
+            (
+                &p.at,
+                std::iter::once(&p.eligible).chain(&p.amount).collect(),
+            )
+        }
+    };
+    formulas
+        .into_iter()
+        .find(|f| f.at.file != at.file)
+        .map(|f| f.at.clone())
+}
+
 pub(crate) fn entity_name(e: Entity) -> &'static str {
     match e {
         Entity::Person => "人员",
@@ -285,6 +311,7 @@ pub(crate) fn entity_name(e: Entity) -> &'static str {
     }
 }
 
+pub mod coverage;
 mod expr;
 #[cfg(test)]
 mod tests;
