@@ -132,7 +132,7 @@ pub fn covered(pack: &Pack, frames: &[Frame]) -> Result<(), PackProblems> {
         .iter()
         .flat_map(|f| f.households.region.iter().copied())
         .collect();
-    coverage(pack, regions.into_iter(), month).map_err(PackProblems)
+    coverage(pack, regions, month).map_err(PackProblems)
 }
 
 /// An evaluation with its measurements.
