@@ -48,29 +48,34 @@ impl Options {
 }
 
 /// One timed command: wall seconds and peak RSS in MiB.
-struct Timing {
-    seconds: f64,
-    peak_mib: f64,
+pub(crate) struct Timing {
+    pub(crate) seconds: f64,
+    pub(crate) peak_mib: f64,
 }
 
 fn timed(cmd: &mut Command) -> Result<Timing> {
+    timed_output(cmd).map(|(t, _)| t)
+}
+
+/// Runs `cmd` under GNU time; its timing and standard output.
+pub(crate) fn timed_output(cmd: &mut Command) -> Result<(Timing, String)> {
     let out = std::env::temp_dir().join(format!("xtask-time-{}", std::process::id()));
     let program = cmd.get_program().to_owned();
     let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
     let start = Instant::now();
-    let status = Command::new("/usr/bin/time")
+    let output = Command::new("/usr/bin/time")
         .arg("-f")
         .arg("%M")
         .arg("-o")
         .arg(&out)
         .arg(&program)
         .args(&args)
-        .stdout(std::process::Stdio::null())
-        .status()
+        .stderr(std::process::Stdio::inherit())
+        .output()
         .context("running /usr/bin/time (Debian package `time`)")?;
     let seconds = start.elapsed().as_secs_f64();
-    if !status.success() {
-        bail!("{} failed: {status}", program.to_string_lossy());
+    if !output.status.success() {
+        bail!("{} failed: {}", program.to_string_lossy(), output.status);
     }
     let kib: f64 = std::fs::read_to_string(&out)?
         .trim()
@@ -80,10 +85,13 @@ fn timed(cmd: &mut Command) -> Result<Timing> {
         .parse()
         .unwrap_or(0.0);
     let _ = std::fs::remove_file(&out);
-    Ok(Timing {
-        seconds,
-        peak_mib: kib / 1024.0,
-    })
+    Ok((
+        Timing {
+            seconds,
+            peak_mib: kib / 1024.0,
+        },
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ))
 }
 
 fn file_rows(path: &Path) -> Result<u64> {
@@ -95,7 +103,8 @@ fn file_rows(path: &Path) -> Result<u64> {
         .saturating_sub(1) as u64)
 }
 
-pub fn run(root: &Path, target: &Path, o: &Options) -> Result<()> {
+/// Builds the release binary; its path.
+pub(crate) fn release_binary(root: &Path, target: &Path) -> Result<std::path::PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(&cargo)
         .args(["build", "--release", "-p", "minsheng-cli"])
@@ -104,21 +113,24 @@ pub fn run(root: &Path, target: &Path, o: &Options) -> Result<()> {
     if !status.success() {
         bail!("cargo build --release failed");
     }
-    let bin = target.join("release/minsheng");
-    let work = target.join("bench");
-    let district = work.join(format!("district-{}", o.households));
+    Ok(target.join("release/minsheng"))
+}
+
+/// The synthetic district of `households` households (seed 1) under `target/bench/`,
+/// generated on first use.
+pub(crate) fn district(bin: &Path, target: &Path, households: u64) -> Result<std::path::PathBuf> {
+    let district = target.join("bench").join(format!("district-{households}"));
     if !district.join("enrollments.csv").exists() {
         eprintln!(
-            "bench: generating {} households into {}",
-            o.households,
+            "bench: generating {households} households into {}",
             district.display()
         );
         let t = timed(
-            Command::new(&bin)
+            Command::new(bin)
                 .args([
                     "synth",
                     "--households",
-                    &o.households.to_string(),
+                    &households.to_string(),
                     "--seed",
                     "1",
                     "--out",
@@ -127,6 +139,13 @@ pub fn run(root: &Path, target: &Path, o: &Options) -> Result<()> {
         )?;
         eprintln!("bench: synth took {:.1} s", t.seconds);
     }
+    Ok(district)
+}
+
+pub fn run(root: &Path, target: &Path, o: &Options) -> Result<()> {
+    let bin = release_binary(root, target)?;
+    let work = target.join("bench");
+    let district = district(&bin, target, o.households)?;
     let tables = [
         "households",
         "persons",

@@ -8,11 +8,13 @@
 //!   arguments it runs `cargo test <args>` instead.
 //! - `cargo xtask tidy`: structural checks of the sources (see [`tidy`]).
 //! - `cargo xtask bench-import`: the import benchmark (see [`bench`]).
+//! - `cargo xtask bench-eval`: the evaluation benchmark (see [`bench_eval`]).
 //!
 //! `cargo xtask` is an alias (`.cargo/config.toml`) for `cargo run --package
 //! xtask --`. A new subcommand is a module plus one arm in [`run`]'s match.
 
 mod bench;
+mod bench_eval;
 mod pg;
 mod tidy;
 
@@ -34,6 +36,8 @@ commands:
                                has at most 800 lines
   bench-import [--households N] [--no-postgres]
                                the import benchmark of BENCHMARKS.md (default N = 1000000)
+  bench-eval [--households N] [--runs N]
+                               the evaluation benchmark of BENCHMARKS.md
 ";
 
 fn main() -> ExitCode {
@@ -55,6 +59,11 @@ fn run() -> Result<ExitCode> {
         "test" => test(rest.strip_prefix(&["--".to_owned()]).unwrap_or(rest)),
         "tidy" if rest.is_empty() => {
             tidy::check(&workspace_root())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "bench-eval" => {
+            let root = workspace_root();
+            bench_eval::run(&root, &target_dir(&root), &bench_eval::Options::parse(rest)?)?;
             Ok(ExitCode::SUCCESS)
         }
         "bench-import" => {
