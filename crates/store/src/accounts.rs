@@ -28,6 +28,28 @@ pub(crate) trait SqlRow {
     fn flag(&self, i: usize) -> Result<bool, StoreError>;
 }
 
+/// Implements [`SqlRow`] for a backend's row type through its fallible getter by
+/// column index (`get` on SQLite, `try_get` on PostgreSQL).
+macro_rules! sql_row_via {
+    ($row:ty, $get:ident) => {
+        impl crate::accounts::SqlRow for $row {
+            fn text(&self, i: usize) -> Result<String, crate::StoreError> {
+                Ok(self.$get(i)?)
+            }
+            fn opt_text(&self, i: usize) -> Result<Option<String>, crate::StoreError> {
+                Ok(self.$get(i)?)
+            }
+            fn int(&self, i: usize) -> Result<i64, crate::StoreError> {
+                Ok(self.$get(i)?)
+            }
+            fn flag(&self, i: usize) -> Result<bool, crate::StoreError> {
+                Ok(self.$get(i)?)
+            }
+        }
+    };
+}
+pub(crate) use sql_row_via;
+
 /// What this module needs of a backend: statements inside one open transaction.
 pub(crate) trait Sql {
     /// Runs one statement; the number of rows it changed.

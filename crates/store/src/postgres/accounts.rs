@@ -3,7 +3,7 @@
 
 use super::read::FETCH;
 use crate::StoreError;
-use crate::accounts::{Param, Sql, SqlRow};
+use crate::accounts::{Param, Sql, SqlRow, sql_row_via};
 use ::postgres::Transaction;
 use ::postgres::types::ToSql;
 
@@ -23,20 +23,7 @@ fn bind<'p>(params: &'p [Param<'_>]) -> Vec<&'p (dyn ToSql + Sync)> {
         .collect()
 }
 
-impl SqlRow for ::postgres::Row {
-    fn text(&self, i: usize) -> Result<String, StoreError> {
-        Ok(self.try_get(i)?)
-    }
-    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
-        Ok(self.try_get(i)?)
-    }
-    fn int(&self, i: usize) -> Result<i64, StoreError> {
-        Ok(self.try_get(i)?)
-    }
-    fn flag(&self, i: usize) -> Result<bool, StoreError> {
-        Ok(self.try_get(i)?)
-    }
-}
+sql_row_via!(::postgres::Row, try_get);
 
 impl Sql for PgSql<'_, '_> {
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {

@@ -2,7 +2,7 @@
 //! inside one of [`super::SqliteStore`]'s transactions.
 
 use crate::StoreError;
-use crate::accounts::{Param, Sql, SqlRow};
+use crate::accounts::{Param, Sql, SqlRow, sql_row_via};
 use rusqlite::{Connection, ToSql, params_from_iter};
 
 /// Statements on a connection whose transaction the caller holds.
@@ -18,20 +18,7 @@ fn bind<'p>(params: &'p [Param<'_>]) -> impl Iterator<Item = &'p dyn ToSql> {
     })
 }
 
-impl SqlRow for rusqlite::Row<'_> {
-    fn text(&self, i: usize) -> Result<String, StoreError> {
-        Ok(self.get(i)?)
-    }
-    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
-        Ok(self.get(i)?)
-    }
-    fn int(&self, i: usize) -> Result<i64, StoreError> {
-        Ok(self.get(i)?)
-    }
-    fn flag(&self, i: usize) -> Result<bool, StoreError> {
-        Ok(self.get(i)?)
-    }
-}
+sql_row_via!(rusqlite::Row<'_>, get);
 
 impl Sql for SqliteSql<'_> {
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
