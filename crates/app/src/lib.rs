@@ -7,11 +7,15 @@
 //! - [`export`]: the store → interchange CSV;
 //! - [`policy_test`]: the case files next to a pack, run through the engine;
 //! - [`synth`]: a synthetic district written as interchange CSV;
-//! - [`demo`]: the newcomer's one command — a demo district in SQLite.
+//! - [`demo`]: the newcomer's one command — a demo district in SQLite;
+//! - [`accounts`]: user accounts, throttled logins, sessions, the audit log;
+//! - [`access`]: [`access::Scope`], the one jurisdiction check.
 //!
-//! This is where later capabilities (evaluation, monitoring, cases, the jurisdiction
-//! check) are wired; the crates below stay free of each other.
+//! This is where later capabilities (monitoring, cases, the web pages) are wired; the
+//! crates below stay free of each other.
 
+pub mod access;
+pub mod accounts;
 pub mod demo;
 pub mod error;
 pub mod evaluate;

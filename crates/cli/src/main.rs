@@ -1,6 +1,8 @@
 //! `minsheng` — the one command of the platform. Parses flags, calls `minsheng-app`,
-//! prints. Exit codes: 0 success, 1 failure, 2 rows were refused (import).
+//! prints. Exit codes: 0 success, 1 failure (also: the audit chain is broken), 2 rows
+//! were refused (import).
 
+mod account_cmd;
 mod eval_cmd;
 mod explain_cmd;
 mod import_cmd;
@@ -81,6 +83,16 @@ enum Command {
     Stats {
         #[arg(long)]
         db: String,
+    },
+    /// 用户账户 / user accounts of the web application
+    User {
+        #[command(subcommand)]
+        command: account_cmd::UserCommand,
+    },
+    /// 审计日志 / the audit log
+    Audit {
+        #[command(subcommand)]
+        command: account_cmd::AuditCommand,
     },
 }
 
@@ -215,6 +227,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("已载入区划表 / region table loaded: {} regions", t.len());
             Ok(ExitCode::SUCCESS)
         }
+        Command::User { command } => account_cmd::user(command),
+        Command::Audit { command } => account_cmd::audit(command),
         Command::Stats { db } => {
             let mut store = minsheng_app::registry::open(&db)?;
             print_counts(&store.counts()?);

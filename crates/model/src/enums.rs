@@ -52,6 +52,9 @@ macro_rules! vocabulary {
     };
 }
 
+// Other modules of the crate (e.g. `access`) define their vocabularies with it too.
+pub(crate) use vocabulary;
+
 vocabulary!(
     /// 城镇 or 农村: which local standard applies to a household.
     Area { Urban = "urban", "城镇"; Rural = "rural", "农村"; }

@@ -12,7 +12,9 @@
 //! - [`records`]: the typed records;
 //! - [`problem`]: every reason a value or a row can be refused, with its stable code and
 //!   the sentence a caseworker reads;
-//! - [`field`]: the field parsers (text cell → typed value or [`Problem`]).
+//! - [`field`]: the field parsers (text cell → typed value or [`Problem`]);
+//! - [`access`]: user roles and what each may see, ID and phone masking, account rows;
+//! - [`audit`]: the hash-chained audit log's entries and their verification.
 //!
 //! The crate does no IO and knows nothing of CSV, SQL or HTTP.
 //!
@@ -22,6 +24,8 @@
 //! assert!(idnumber::check("11010519491231002X").is_ok());
 //! ```
 
+pub mod access;
+pub mod audit;
 pub mod date;
 pub mod enums;
 pub mod field;

@@ -12,6 +12,10 @@
 //! Writes happen inside a [`Batch`]: everything or nothing, committed explicitly,
 //! rolled back when dropped.
 //!
+//! The web application's accounts — users, sessions, API tokens — and the append-only,
+//! hash-chained audit log are stored through the same trait (`accounts`, one
+//! implementation over both backends).
+//!
 //! ```
 //! # let dir = tempfile::tempdir().unwrap();
 //! # let path = dir.path().join("registry.db");
@@ -22,9 +26,12 @@
 //! assert_eq!(store.counts().unwrap().households, 0);
 //! ```
 
+use minsheng_model::access::{ApiTokenRow, NewUser, SessionRow, User};
+use minsheng_model::audit::{AuditEntry, AuditQuery, NewAuditEntry};
 use minsheng_model::{Enrollment, Event, HospitalStay, Household, Person, RecordSink, RegionTable};
 use std::collections::{HashMap, HashSet};
 
+mod accounts;
 mod migrate;
 /// The five `upsert_*` methods of [`Batch`], each delegating to the backend's generic
 /// `upsert` (one definition for both backends; written before the modules that use it).
@@ -100,6 +107,10 @@ pub enum StoreError {
     Open { url: String, detail: String },
     #[error("export sink failed: {0}")]
     Sink(minsheng_model::SinkError),
+    #[error("用户名 {0:?} 已存在 / username {0:?} already exists")]
+    DuplicateUser(String),
+    #[error("没有用户 {0:?} / no user {0:?}")]
+    UnknownUser(String),
     /// Sending `COPY` data failed in a way the driver did not report as its own error.
     #[error("PostgreSQL COPY stream: {0}")]
     CopyStream(std::io::Error),
@@ -147,6 +158,47 @@ pub trait Store: Send {
     fn export(&mut self, sink: &mut dyn RecordSink) -> Result<(), StoreError>;
 
     fn counts(&mut self) -> Result<Counts, StoreError>;
+
+    /// Creates a user account; [`StoreError::DuplicateUser`] when the name is taken.
+    fn add_user(&mut self, user: &NewUser) -> Result<(), StoreError>;
+
+    fn user(&mut self, username: &str) -> Result<Option<User>, StoreError>;
+
+    /// Records the outcome of a login attempt: the count of consecutive failures and the
+    /// end of a lock, if any. [`StoreError::UnknownUser`] when there is no such user.
+    fn set_login_state(
+        &mut self,
+        username: &str,
+        failed_logins: u32,
+        locked_until: Option<&str>,
+    ) -> Result<(), StoreError>;
+
+    fn create_session(&mut self, session: &SessionRow) -> Result<(), StoreError>;
+
+    /// The session with this token hash, expired or not (the caller decides).
+    fn session(&mut self, token_hash: &str) -> Result<Option<SessionRow>, StoreError>;
+
+    /// Ends a session; whether there was one.
+    fn delete_session(&mut self, token_hash: &str) -> Result<bool, StoreError>;
+
+    /// Deletes the sessions with `expires_at <= now`; how many.
+    fn delete_expired_sessions(&mut self, now: &str) -> Result<u64, StoreError>;
+
+    fn create_api_token(&mut self, token: &ApiTokenRow) -> Result<(), StoreError>;
+
+    fn api_token(&mut self, token_hash: &str) -> Result<Option<ApiTokenRow>, StoreError>;
+
+    /// Appends an entry to the audit log after the current last one, in one transaction
+    /// that holds the log's write lock (SQLite `BEGIN IMMEDIATE`, PostgreSQL
+    /// `LOCK TABLE … IN EXCLUSIVE MODE`), so concurrent appenders form one chain.
+    fn append_audit(&mut self, entry: &NewAuditEntry) -> Result<AuditEntry, StoreError>;
+
+    /// A page of the audit log, newest first (see [`AuditQuery`]).
+    fn audit_entries(&mut self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Streams the whole audit log in seq order into `f`, from one snapshot, until `f`
+    /// returns `false`.
+    fn audit_scan(&mut self, f: &mut dyn FnMut(AuditEntry) -> bool) -> Result<(), StoreError>;
 }
 
 /// An open write transaction. Each `upsert_*` inserts new keys and replaces stored rows

@@ -16,17 +16,31 @@ pub(crate) struct Migration {
     pub sql: &'static str,
 }
 
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "registry",
-    sql: include_str!("../migrations/sqlite/0001_registry.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "registry",
+        sql: include_str!("../migrations/sqlite/0001_registry.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts",
+        sql: include_str!("../migrations/sqlite/0002_accounts.sql"),
+    },
+];
 
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "registry",
-    sql: include_str!("../migrations/postgres/0001_registry.sql"),
-}];
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "registry",
+        sql: include_str!("../migrations/postgres/0001_registry.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts",
+        sql: include_str!("../migrations/postgres/0002_accounts.sql"),
+    },
+];
 
 /// The migrations of `all` not yet in `applied`, in version order. A database that
 /// records a version this program does not know was migrated by a newer minsheng:
@@ -76,8 +90,14 @@ mod tests {
     #[test]
     fn pending_skips_applied_and_refuses_newer() {
         assert_eq!(pending(SQLITE, &[]).unwrap().len(), SQLITE.len());
+        let after_first: Vec<u32> = pending(SQLITE, &[(1, "registry".into())])
+            .unwrap()
+            .iter()
+            .map(|m| m.version)
+            .collect();
+        assert_eq!(after_first, [2]);
         assert!(
-            pending(SQLITE, &[(1, "registry".into())])
+            pending(SQLITE, &[(1, "registry".into()), (2, "accounts".into())])
                 .unwrap()
                 .is_empty()
         );

@@ -1,5 +1,6 @@
 //! Integration tests of the use cases: import rules, batches, both backends, properties.
 
+mod accounts;
 mod backends;
 mod batch;
 mod coverage;

@@ -1,5 +1,7 @@
 //! The `minsheng` command as a person runs it: arguments in, files, output and exit code out.
 
+mod accounts;
+
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -4,8 +4,10 @@
 //! - [`schema`]: the migration runner;
 //! - [`copy`]: rows in `COPY` text format;
 //! - [`write`]: [`PgBatch`], staged upserts;
-//! - [`read`]: keys, regions, counts and the paged export.
+//! - [`read`]: keys, regions, counts and the paged export;
+//! - [`accounts`]: the account and audit tables through the backend-neutral statements.
 
+mod accounts;
 mod copy;
 mod read;
 mod schema;
@@ -13,6 +15,7 @@ mod write;
 
 pub use write::PgBatch;
 
+use crate::accounts::{Sql, delegate_accounts};
 use crate::{Backend, Batch, Counts, Keys, Store, StoreError};
 use ::postgres::{Client, IsolationLevel, NoTls};
 use minsheng_model::{RecordSink, RegionTable};
@@ -42,6 +45,22 @@ impl PgStore {
             .isolation_level(IsolationLevel::RepeatableRead)
             .read_only(true)
             .start()?)
+    }
+
+    /// Runs `f` in one transaction: a read-write one when it writes, else a snapshot.
+    fn accounts<T>(
+        &mut self,
+        write: bool,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut tx = if write {
+            self.client.transaction()?
+        } else {
+            self.snapshot()?
+        };
+        let out = f(&mut accounts::PgSql(&mut tx))?;
+        tx.commit()?;
+        Ok(out)
     }
 }
 
@@ -98,6 +117,8 @@ impl Store for PgStore {
         let mut tx = self.snapshot()?;
         read::counts(&mut tx)
     }
+
+    delegate_accounts!();
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use minsheng_model::{
 };
 
 /// Rows fetched per round trip.
-const FETCH: i32 = 5_000;
+pub(super) const FETCH: i32 = 5_000;
 
 /// A `DATE` in PostgreSQL's binary form: days since 2000-01-01, with `i32::MAX`/`MIN`
 /// for ±infinity. Read directly rather than through `chrono` support in the driver, so

@@ -2,17 +2,20 @@
 //!
 //! - [`schema`]: connection settings and the migration runner;
 //! - [`write`]: [`SqliteBatch`], upserts through cached prepared statements;
-//! - [`read`]: keys, regions, counts and the streaming export.
+//! - [`read`]: keys, regions, counts and the streaming export;
+//! - [`accounts`]: the account and audit tables through the backend-neutral statements.
 
+mod accounts;
 mod read;
 mod schema;
 mod write;
 
 pub use write::SqliteBatch;
 
+use crate::accounts::{Sql, delegate_accounts};
 use crate::{Backend, Batch, Counts, Keys, Store, StoreError};
 use minsheng_model::{RecordSink, RegionTable};
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// A registry stored in one SQLite file.
 pub struct SqliteStore {
@@ -33,6 +36,24 @@ impl SqliteStore {
         })?;
         schema::migrate(&mut conn)?;
         Ok(SqliteStore { conn })
+    }
+
+    /// Runs `f` in one transaction: `IMMEDIATE` (the write lock taken at once) when it
+    /// writes, a plain read transaction (one snapshot) when it does not.
+    fn accounts<T>(
+        &mut self,
+        write: bool,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let behavior = if write {
+            TransactionBehavior::Immediate
+        } else {
+            TransactionBehavior::Deferred
+        };
+        let tx = self.conn.transaction_with_behavior(behavior)?;
+        let out = f(&mut accounts::SqliteSql(&tx))?;
+        tx.commit()?;
+        Ok(out)
     }
 }
 
@@ -67,4 +88,6 @@ impl Store for SqliteStore {
     fn counts(&mut self) -> Result<Counts, StoreError> {
         read::counts(&self.conn)
     }
+
+    delegate_accounts!();
 }

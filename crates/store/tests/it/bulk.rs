@@ -5,8 +5,10 @@
 use crate::fixtures::{self, household_bare};
 use crate::support::{TestDb, export, on_both_backends};
 
-const INDEXES: &str =
-    "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
+/// The secondary indexes of the registry tables (the account tables have their own).
+const INDEXES: &str = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+     AND tbl_name IN ('households', 'persons', 'hospital_stays', 'events', 'enrollments') \
+     ORDER BY name";
 
 #[test]
 fn a_first_load_ends_in_wal_mode_with_every_index() {

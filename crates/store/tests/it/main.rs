@@ -3,6 +3,7 @@
 //! PostgreSQL (a fresh database on the server named by `MINSHENG_TEST_PG_URL`, which
 //! `cargo xtask test` provides; without it the PostgreSQL tests fail, never skip).
 
+mod accounts;
 mod bulk;
 mod fixtures;
 mod records;

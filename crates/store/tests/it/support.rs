@@ -41,14 +41,22 @@ impl TestDb {
 
     /// Runs statements behind the store's back.
     pub fn exec(&self, sql: &str) {
+        self.try_exec(sql).unwrap();
+    }
+
+    /// Runs statements behind the store's back; the database's refusal as text.
+    pub fn try_exec(&self, sql: &str) -> Result<(), String> {
         if self.is_postgres() {
             let mut c = postgres::Client::connect(&self.url, postgres::NoTls).unwrap();
-            c.batch_execute(sql).unwrap();
+            c.batch_execute(sql).map_err(|e| {
+                e.as_db_error()
+                    .map_or_else(|| e.to_string(), |d| d.message().to_owned())
+            })
         } else {
             rusqlite::Connection::open(&self.url)
                 .unwrap()
                 .execute_batch(sql)
-                .unwrap();
+                .map_err(|e| e.to_string())
         }
     }
 

@@ -1,0 +1,53 @@
+//! The account and audit tables on SQLite: [`crate::accounts::Sql`] over a connection
+//! inside one of [`super::SqliteStore`]'s transactions.
+
+use crate::StoreError;
+use crate::accounts::{Param, Sql, SqlRow, sql_row_via};
+use rusqlite::{Connection, ToSql, params_from_iter};
+
+/// Statements on a connection whose transaction the caller holds.
+pub(super) struct SqliteSql<'c>(pub(super) &'c Connection);
+
+fn bind<'p>(params: &'p [Param<'_>]) -> impl Iterator<Item = &'p dyn ToSql> {
+    params.iter().map(|p| -> &'p dyn ToSql {
+        match p {
+            Param::Text(s) => s,
+            Param::OptText(s) => s,
+            Param::Int(n) => n,
+        }
+    })
+}
+
+sql_row_via!(rusqlite::Row<'_>, get);
+
+impl Sql for SqliteSql<'_> {
+    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+        let n = self
+            .0
+            .prepare_cached(sql)?
+            .execute(params_from_iter(bind(params)))?;
+        Ok(n as u64)
+    }
+
+    fn each(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        f: &mut dyn FnMut(&dyn SqlRow) -> Result<bool, StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.0.prepare_cached(sql)?;
+        let mut rows = stmt.query(params_from_iter(bind(params)))?;
+        while let Some(row) = rows.next()? {
+            if !f(row)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Nothing to do: write transactions begin `IMMEDIATE`, holding the database's one
+    /// write lock from their first statement.
+    fn lock_audit(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
