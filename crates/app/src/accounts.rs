@@ -15,7 +15,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, TimeDelta, Utc};
 use minsheng_model::RegionCode;
-use minsheng_model::access::{NewUser, Role, SessionRow, User};
+use minsheng_model::access::{ApiTokenRow, NewUser, Role, SessionRow, User};
 use minsheng_model::audit::{self, AuditEntry, ChainVerifier, NewAuditEntry, timestamp};
 use minsheng_store::{Store, StoreError};
 use rand::TryRng;
@@ -227,12 +227,49 @@ pub fn authenticate(
 }
 
 /// 32 bytes from the operating system's random generator, as 64 hex digits.
-fn random_token() -> Result<String, AppError> {
+/// 32 random bytes from the operating system, as 64 hex characters.
+pub fn random_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     rand::rngs::SysRng
         .try_fill_bytes(&mut bytes)
         .map_err(|e| AppError::Random(e.to_string()))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Issues an API token for `user` (`label` says what for), valid for `ttl` or until
+/// deleted; returns the token, shown once. Audited as `token_issue`.
+pub fn issue_api_token(
+    store: &mut dyn Store,
+    user: &User,
+    label: &str,
+    origin: &Origin,
+    ttl: Option<TimeDelta>,
+) -> Result<String, AppError> {
+    let token = random_token()?;
+    store.create_api_token(&ApiTokenRow {
+        token_hash: token_hash(&token),
+        username: user.username.clone(),
+        label: label.to_owned(),
+        created_at: timestamp(origin.at),
+        expires_at: ttl.map(|t| timestamp(origin.at + t)),
+    })?;
+    record(store, origin, "token_issue", &user.username, label)?;
+    Ok(token)
+}
+
+/// The user an API token belongs to, if it is known, unexpired and the user enabled.
+pub fn token_user(
+    store: &mut dyn Store,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<User>, AppError> {
+    let Some(row) = store.api_token(&token_hash(token))? else {
+        return Ok(None);
+    };
+    if row.expires_at.is_some_and(|e| e <= timestamp(now)) {
+        return Ok(None);
+    }
+    Ok(store.user(&row.username)?.filter(|u| !u.disabled))
 }
 
 /// The stored form of a session or API token.

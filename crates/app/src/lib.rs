@@ -17,6 +17,7 @@
 pub mod access;
 pub mod accounts;
 pub mod demo;
+pub mod demo_users;
 pub mod error;
 pub mod evaluate;
 pub mod export;

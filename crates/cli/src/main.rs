@@ -7,6 +7,7 @@ mod eval_cmd;
 mod explain_cmd;
 mod import_cmd;
 mod progress;
+mod serve_cmd;
 mod simulate_cmd;
 mod source_args;
 
@@ -39,6 +40,8 @@ enum Command {
     Eval(eval_cmd::EvalArgs),
     /// 解释某户某月的认定结果及依据 / explain one household's decisions and their reasons
     Explain(explain_cmd::ExplainArgs),
+    /// 网页服务：工作人员页面、服务找人与 API / serve the web application
+    Serve(serve_cmd::ServeArgs),
     /// 改革测算：现行与改革方案对比 / simulate a reform against the baseline
     Simulate(simulate_cmd::SimulateArgs),
     /// 导出登记库为 interchange-v1 CSV / export the registry as interchange-v1 CSV
@@ -173,6 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve(args) => serve_cmd::run(args),
         Command::Demo { db, households } => {
             let progress = progress::Bars::new(false);
             let started = std::time::Instant::now();

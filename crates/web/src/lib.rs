@@ -1,0 +1,60 @@
+//! The web application: caseworkers' pages, the public self-check 服务找人 at `/check`,
+//! and the JSON API under `/api/`, served by `minsheng serve` (axum on tokio).
+//!
+//! Pages are rendered on the server (maud), Chinese first with an English switch, usable
+//! without JavaScript. Every request that reads personal data goes through one extractor
+//! ([`auth::Viewer`]: a session cookie or a bearer token) and one jurisdiction check
+//! (`minsheng_app::access::Scope`); a household outside the viewer's region subtree is
+//! answered exactly like a household that does not exist (404), and the attempt is
+//! audited. The store is synchronous; handlers run it on tokio's blocking pool through
+//! [`state::with_store`].
+
+pub mod api;
+pub mod auth;
+pub mod charts;
+pub mod error;
+pub mod i18n;
+pub mod layout;
+pub mod pages;
+pub mod state;
+
+use axum::Router;
+use axum::routing::{get, post};
+use state::Shared;
+use std::net::SocketAddr;
+
+/// Every route of the application.
+pub fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/", get(pages::dashboard::page))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/lang", get(i18n::switch))
+        .route("/search", get(pages::search::page))
+        .route("/households/{id}", get(pages::household::page))
+        .route("/households/{id}/reveal", post(pages::household::reveal))
+        .route("/households/{id}/export.csv", get(pages::household::export))
+        .route("/regions", get(pages::regions::root))
+        .route("/regions/{code}", get(pages::regions::page))
+        .route("/regions/{code}/results.csv", get(pages::regions::export))
+        .route("/policy", get(pages::policy::page))
+        .route("/audit", get(pages::audit::page))
+        .route("/check", get(pages::check::form).post(pages::check::submit))
+        .route("/static/app.css", get(layout::stylesheet))
+        .nest("/api", api::router())
+        .fallback(error::not_found)
+        .with_state(state)
+}
+
+/// Serves `router` on `addr` until Ctrl-C.
+pub async fn serve(state: Shared, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
