@@ -420,3 +420,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_answer_serialises_for_the_json_api() {
+    let a = check(&example_1());
+    let v = serde_json::to_value(&a).unwrap();
+    assert_eq!(v["month"], "2024-06-01");
+    assert_eq!(v["programs"][0]["program"], "dibao");
+    assert_eq!(v["programs"][0]["outcome"], "likely");
+    assert_eq!(v["programs"][0]["monthly_amount"], "1091.00");
+    assert_eq!(v["programs"][2]["outcome"], "unlikely");
+    let form: SelfCheckForm = serde_json::from_str(
+        r#"{"area":"urban","members":[{"relation":"head","age":"30","employment":"none"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(form.members[0].monthly_income, "");
+    assert!(!form.members[0].capable_supporter);
+    assert_eq!(parse(&form).unwrap().members[0].age, 30);
+}
