@@ -9,7 +9,8 @@
 //! - [`synth`]: a synthetic district written as interchange CSV;
 //! - [`demo`]: the newcomer's one command — a demo district in SQLite;
 //! - [`accounts`]: user accounts, throttled logins, sessions, the audit log;
-//! - [`access`]: [`access::Scope`], the one jurisdiction check.
+//! - [`access`]: [`access::Scope`], the one jurisdiction check;
+//! - [`selfcheck`]: the public self-check (服务找人): a form in, an estimate per program out, nothing stored.
 //!
 //! This is where later capabilities (monitoring, cases, the web pages) are wired; the
 //! crates below stay free of each other.
@@ -24,4 +25,5 @@ pub mod export;
 pub mod import;
 pub mod policy_test;
 pub mod registry;
+pub mod selfcheck;
 pub mod synth;

@@ -8,5 +8,6 @@ mod explain;
 mod policy_cases;
 mod props;
 mod rules;
+mod selfcheck;
 mod simulate;
 mod support;
