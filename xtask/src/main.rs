@@ -63,7 +63,11 @@ fn run() -> Result<ExitCode> {
         }
         "bench-eval" => {
             let root = workspace_root();
-            bench_eval::run(&root, &target_dir(&root), &bench_eval::Options::parse(rest)?)?;
+            bench_eval::run(
+                &root,
+                &target_dir(&root),
+                &bench_eval::Options::parse(rest)?,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         "bench-import" => {

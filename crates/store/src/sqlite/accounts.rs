@@ -1,8 +1,12 @@
-//! The account and audit tables on SQLite: [`crate::accounts::Sql`] over a connection
-//! inside one of [`super::SqliteStore`]'s transactions.
+//! [`crate::accounts::Sql`] on SQLite (the account and audit tables, the web reads and
+//! the stored results): statements on a connection inside one of
+//! [`super::SqliteStore`]'s transactions.
 
+use super::read::SqlRow as RecordRow;
+use super::write::Binder;
 use crate::StoreError;
 use crate::accounts::{Param, Sql, SqlRow, sql_row_via};
+use crate::rows::{CellSink, StoredRow};
 use rusqlite::{Connection, ToSql, params_from_iter};
 
 /// Statements on a connection whose transaction the caller holds.
@@ -43,6 +47,42 @@ impl Sql for SqliteSql<'_> {
             }
         }
         Ok(())
+    }
+
+    fn each_stored(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        f: &mut dyn FnMut(&dyn StoredRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.0.prepare_cached(sql)?;
+        let mut rows = stmt.query(params_from_iter(bind(params)))?;
+        while let Some(row) = rows.next()? {
+            f(&RecordRow(row))?;
+        }
+        Ok(())
+    }
+
+    fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        n: usize,
+        row: &mut dyn FnMut(usize, &mut dyn CellSink) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        let params: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            columns.join(", "),
+            params.join(", ")
+        );
+        let mut stmt = self.0.prepare_cached(&sql)?;
+        let mut inserted = 0u64;
+        for i in 0..n {
+            row(i, &mut Binder::new(&mut stmt))?;
+            inserted += stmt.raw_execute()? as u64;
+        }
+        Ok(inserted)
     }
 
     /// Nothing to do: write transactions begin `IMMEDIATE`, holding the database's one
