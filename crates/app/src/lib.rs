@@ -9,7 +9,9 @@
 //! - [`synth`]: a synthetic district written as interchange CSV;
 //! - [`demo`]: the newcomer's one command — a demo district in SQLite;
 //! - [`accounts`]: user accounts, throttled logins, sessions, the audit log;
-//! - [`access`]: [`access::Scope`], the one jurisdiction check.
+//! - [`access`]: [`access::Scope`], the one jurisdiction check;
+//! - [`households`]: a household's page and the household search, within a scope and
+//!   audited.
 //!
 //! This is where later capabilities (monitoring, cases, the web pages) are wired; the
 //! crates below stay free of each other.
@@ -20,6 +22,7 @@ pub mod demo;
 pub mod error;
 pub mod evaluate;
 pub mod export;
+pub mod households;
 pub mod import;
 pub mod policy_test;
 pub mod registry;

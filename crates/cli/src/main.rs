@@ -68,6 +68,9 @@ enum Command {
         db: PathBuf,
         #[arg(long, default_value_t = minsheng_app::demo::DEMO_HOUSEHOLDS)]
         households: u64,
+        /// The policy pack whose results for 2024-06 are stored in the demo
+        #[arg(long, default_value = "policies/mianyang")]
+        policy: PathBuf,
     },
     /// 政策包 / policy packs
     Policy {
@@ -173,10 +176,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { db, households } => {
+        Command::Demo {
+            db,
+            households,
+            policy,
+        } => {
             let progress = progress::Bars::new(false);
             let started = std::time::Instant::now();
-            let outcome = minsheng_app::demo::demo(&db, households, &progress)?;
+            let outcome = minsheng_app::demo::demo(&db, households, &policy, &progress)?;
             match &outcome.imported {
                 Some(s) => println!(
                     "已创建演示辖区 / demo district created: {}（生成并导入 {} 行，用时 {:.1} 秒）",
@@ -190,6 +197,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ),
             }
             print_counts(&outcome.counts);
+            if let Some(n) = outcome.results {
+                println!(
+                    "已计算并保存 2024-06 的 {n} 条结果（{}）/ stored {n} results for 2024-06",
+                    policy.display()
+                );
+            }
             println!(
                 "下一步 / next: minsheng stats --db {}",
                 outcome.db.display()
