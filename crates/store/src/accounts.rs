@@ -176,7 +176,13 @@ const SESSION_COLUMNS: &str = "token_hash, username, csrf_token, created_at, exp
 const TOKEN_COLUMNS: &str = "token_hash, username, label, created_at, expires_at";
 const AUDIT_COLUMNS: &str = "seq, at, actor, action, target, detail, source, prev_hash, hash";
 
-fn corrupt(table: &'static str, key: &str, column: &'static str, value: String) -> StoreError {
+/// A stored value that does not read as its type.
+pub(crate) fn corrupt(
+    table: &'static str,
+    key: &str,
+    column: &'static str,
+    value: String,
+) -> StoreError {
     StoreError::Corrupt {
         table,
         key: key.to_owned(),

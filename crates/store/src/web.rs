@@ -8,7 +8,7 @@
 //! one). Name prefixes are ranges in the same way, so `%` and `_` are plain characters.
 
 use crate::StoreError;
-use crate::accounts::{Param, Sql, SqlRow};
+use crate::accounts::{Param, Sql, SqlRow, corrupt};
 use crate::rows::{Cell, Fields, Record};
 use minsheng_model::{
     Enrollment, Event, Fen, HospitalStay, Household, HouseholdBundle, Person, RegionCode,
@@ -129,15 +129,6 @@ fn upper_bound(prefix: &str) -> Option<String> {
     }
     chars.push(char::from_u32(next)?);
     Some(chars.into_iter().collect())
-}
-
-fn corrupt(table: &'static str, key: &str, column: &'static str, value: String) -> StoreError {
-    StoreError::Corrupt {
-        table,
-        key: key.to_owned(),
-        column,
-        value,
-    }
 }
 
 fn region(table: &'static str, key: &str, text: String) -> Result<RegionCode, StoreError> {

@@ -32,17 +32,14 @@ fn bind<'p>(params: &'p [Param<'_>]) -> Vec<&'p (dyn ToSql + Sync)> {
 
 sql_row_via!(::postgres::Row, try_get);
 
-impl Sql for PgSql<'_, '_> {
-    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
-        Ok(self.0.execute(sql, &bind(params))?)
-    }
-
-    /// Pages through a portal, [`FETCH`] rows per round trip, as the export does.
-    fn each(
+impl PgSql<'_, '_> {
+    /// Pages through a portal, [`FETCH`] rows per round trip, as the export does, until
+    /// `f` returns `false`.
+    fn rows(
         &mut self,
         sql: &str,
         params: &[Param<'_>],
-        f: &mut dyn FnMut(&dyn SqlRow) -> Result<bool, StoreError>,
+        f: &mut dyn FnMut(&::postgres::Row) -> Result<bool, StoreError>,
     ) -> Result<(), StoreError> {
         let portal = self.0.bind(sql, &bind(params))?;
         loop {
@@ -57,6 +54,21 @@ impl Sql for PgSql<'_, '_> {
             }
         }
     }
+}
+
+impl Sql for PgSql<'_, '_> {
+    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+        Ok(self.0.execute(sql, &bind(params))?)
+    }
+
+    fn each(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        f: &mut dyn FnMut(&dyn SqlRow) -> Result<bool, StoreError>,
+    ) -> Result<(), StoreError> {
+        self.rows(sql, params, &mut |row| f(row))
+    }
 
     fn each_stored(
         &mut self,
@@ -64,16 +76,7 @@ impl Sql for PgSql<'_, '_> {
         params: &[Param<'_>],
         f: &mut dyn FnMut(&dyn StoredRow) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let portal = self.0.bind(sql, &bind(params))?;
-        loop {
-            let page = self.0.query_portal(&portal, FETCH)?;
-            for row in &page {
-                f(&PgRow(row))?;
-            }
-            if page.len() < FETCH as usize {
-                return Ok(());
-            }
-        }
+        self.rows(sql, params, &mut |row| f(&PgRow(row)).map(|()| true))
     }
 
     /// One `COPY … FROM STDIN`, sent [`COPY_FLUSH`] bytes at a time.

@@ -24,6 +24,25 @@ fn bind<'p>(params: &'p [Param<'_>]) -> impl Iterator<Item = &'p dyn ToSql> {
 
 sql_row_via!(rusqlite::Row<'_>, get);
 
+impl SqliteSql<'_> {
+    /// Steps through the rows of `sql` until `f` returns `false`.
+    fn rows(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        f: &mut dyn FnMut(&rusqlite::Row<'_>) -> Result<bool, StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.0.prepare_cached(sql)?;
+        let mut rows = stmt.query(params_from_iter(bind(params)))?;
+        while let Some(row) = rows.next()? {
+            if !f(row)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Sql for SqliteSql<'_> {
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
         let n = self
@@ -39,14 +58,7 @@ impl Sql for SqliteSql<'_> {
         params: &[Param<'_>],
         f: &mut dyn FnMut(&dyn SqlRow) -> Result<bool, StoreError>,
     ) -> Result<(), StoreError> {
-        let mut stmt = self.0.prepare_cached(sql)?;
-        let mut rows = stmt.query(params_from_iter(bind(params)))?;
-        while let Some(row) = rows.next()? {
-            if !f(row)? {
-                break;
-            }
-        }
-        Ok(())
+        self.rows(sql, params, &mut |row| f(row))
     }
 
     fn each_stored(
@@ -55,12 +67,7 @@ impl Sql for SqliteSql<'_> {
         params: &[Param<'_>],
         f: &mut dyn FnMut(&dyn StoredRow) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut stmt = self.0.prepare_cached(sql)?;
-        let mut rows = stmt.query(params_from_iter(bind(params)))?;
-        while let Some(row) = rows.next()? {
-            f(&RecordRow(row))?;
-        }
-        Ok(())
+        self.rows(sql, params, &mut |row| f(&RecordRow(row)).map(|()| true))
     }
 
     fn insert_rows(
