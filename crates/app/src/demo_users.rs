@@ -14,7 +14,12 @@ pub const DEMO_PASSWORD: &str = "minsheng-demo";
 
 /// A demo account: username, role, region code, display name.
 pub const DEMO_ACCOUNTS: [(&str, Role, &str, &str); 7] = [
-    ("wangge", Role::Community, "510703001003", "警钟街社区网格员"),
+    (
+        "wangge",
+        Role::Community,
+        "510703001003",
+        "警钟街社区网格员",
+    ),
     ("chengxiang", Role::Street, "510703001000", "城厢街道审核员"),
     ("gongqu", Role::Street, "510703003000", "工区街道审核员"),
     ("fucheng", Role::County, "510703000000", "涪城区民政局"),
@@ -56,7 +61,10 @@ mod tests {
         let code = |i: usize| RegionCode::parse(DEMO_ACCOUNTS[i].2).unwrap();
         let (chengxiang, gongqu) = (code(1), code(2));
         assert!(!chengxiang.contains(gongqu) && !gongqu.contains(chengxiang));
-        assert!(chengxiang.contains(code(0)), "the grid worker's village is in 城厢街道");
+        assert!(
+            chengxiang.contains(code(0)),
+            "the grid worker's village is in 城厢街道"
+        );
         assert!(code(3).contains(chengxiang) && code(3).contains(gongqu));
         assert!(DEMO_PASSWORD.chars().count() >= crate::accounts::MIN_PASSWORD_CHARS);
     }

@@ -9,6 +9,7 @@ use minsheng_policy::eval::Outcome;
 use minsheng_policy::frame::{Frame, FrameBuilder};
 use minsheng_policy::pack::Pack;
 use minsheng_policy::reform::Reform;
+use minsheng_store::StoredResult;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -146,6 +147,11 @@ pub struct Evaluation {
     pub load: Duration,
     /// Evaluating the pack.
     pub compute: Duration,
+    /// Result rows stored in the registry ([`evaluate_and_store`]); `None` when the
+    /// evaluation was not stored.
+    pub stored: Option<u64>,
+    /// Storing them.
+    pub save: Duration,
 }
 
 /// Evaluates the pack in `policy` over `source` for the month starting `month`;
@@ -158,6 +164,17 @@ pub fn evaluate(
     all: bool,
     progress: &dyn Progress,
 ) -> Result<Evaluation, EvalFailure> {
+    Ok(evaluate_frames(source, policy, month, all, progress)?.0)
+}
+
+/// [`evaluate`], with the frames it evaluated (the households' regions are in them).
+fn evaluate_frames(
+    source: &Source,
+    policy: &Path,
+    month: Date,
+    all: bool,
+    progress: &dyn Progress,
+) -> Result<(Evaluation, Vec<Frame>), EvalFailure> {
     let (pack, checked) = load_pack(policy)?;
     let started = Instant::now();
     let frames = load_frames(source, month, progress)?;
@@ -166,14 +183,70 @@ pub fn evaluate(
     let started = Instant::now();
     let outcome = minsheng_policy::eval::evaluate_chunks(&pack, &checked, &frames, all)?;
     let compute = started.elapsed();
-    Ok(Evaluation {
+    let evaluation = Evaluation {
         outcome,
         households: frames.iter().map(|f| f.households.id.len()).sum(),
         persons: frames.iter().map(|f| f.persons.id.len()).sum(),
         stays: frames.iter().map(|f| f.stays.id.len()).sum(),
         load,
         compute,
-    })
+        stored: None,
+        save: Duration::ZERO,
+    };
+    Ok((evaluation, frames))
+}
+
+/// `YYYY-MM`, as results are stored.
+pub fn month_key(month: Date) -> String {
+    month.format("%Y-%m").to_string()
+}
+
+/// Evaluates the pack in `policy` over the registry at `url` for the month starting
+/// `month`, and stores every eligible unit with its household's region in that registry
+/// as the month's results (replacing what the month held).
+pub fn evaluate_and_store(
+    url: &str,
+    policy: &Path,
+    month: Date,
+    progress: &dyn Progress,
+) -> Result<Evaluation, EvalFailure> {
+    let source = Source::Db(url.to_owned());
+    let (mut evaluation, frames) = evaluate_frames(&source, policy, month, false, progress)?;
+    let started = Instant::now();
+    let regions: std::collections::HashMap<&str, minsheng_model::RegionCode> = frames
+        .iter()
+        .flat_map(|f| {
+            f.households
+                .id
+                .iter()
+                .map(|id| &**id)
+                .zip(f.households.region.iter().copied())
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(evaluation.outcome.results.len());
+    for r in &evaluation.outcome.results {
+        // Every result is of a household of the frames.
+        let Some(region) = regions.get(r.household_id.as_str()) else {
+            continue;
+        };
+        rows.push(StoredResult {
+            household_id: r.household_id.clone(),
+            person_id: r.person_id.clone().unwrap_or_default(),
+            program: r.program.clone(),
+            region_code: *region,
+            eligible: r.eligible,
+            monthly_amount: r.monthly_amount,
+        });
+    }
+    drop(regions);
+    drop(frames);
+    let mut store = crate::registry::open(url)?;
+    let stored = store
+        .replace_results(&month_key(month), &rows)
+        .map_err(AppError::from)?;
+    evaluation.stored = Some(stored);
+    evaluation.save = started.elapsed();
+    Ok(evaluation)
 }
 
 /// Why a household cannot be explained.

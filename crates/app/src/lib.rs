@@ -11,6 +11,8 @@
 //! - [`accounts`]: user accounts, throttled logins, sessions, the audit log;
 //! - [`access`]: [`access::Scope`], the one jurisdiction check;
 //! - [`selfcheck`]: the public self-check (服务找人): a form in, an estimate per program out, nothing stored.
+//! - [`households`]: a household's page and the household search, within a scope and
+//!   audited.
 //!
 //! This is where later capabilities (monitoring, cases, the web pages) are wired; the
 //! crates below stay free of each other.
@@ -22,6 +24,7 @@ pub mod demo_users;
 pub mod error;
 pub mod evaluate;
 pub mod export;
+pub mod households;
 pub mod import;
 pub mod policy_test;
 pub mod registry;

@@ -1,8 +1,9 @@
 //! `minsheng eval`: the month's decisions of a policy pack over a registry, written as
-//! `results.csv` (and `medical.csv`), with a summary per program on the terminal.
+//! `results.csv` (and `medical.csv`) and/or, with `--save`, stored in the registry as the
+//! month's results for the pages; a summary per program on the terminal.
 
 use anyhow::Context;
-use minsheng_app::evaluate::evaluate;
+use minsheng_app::evaluate::{evaluate, evaluate_and_store};
 use minsheng_model::Fen;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -21,9 +22,13 @@ pub struct EvalArgs {
     /// Also write every decided unit that is not eligible (eligible = false)
     #[arg(long)]
     all: bool,
-    /// Where to write results.csv
-    #[arg(long)]
-    out: PathBuf,
+    /// Where to write results.csv (optional with --save)
+    #[arg(long, required_unless_present = "save")]
+    out: Option<PathBuf>,
+    /// Store the month's eligible units in the registry given by --db (replacing the
+    /// month's stored results), for the web pages
+    #[arg(long, conflicts_with = "all")]
+    save: bool,
     /// Where to write medical.csv
     #[arg(long)]
     medical_out: Option<PathBuf>,
@@ -35,35 +40,26 @@ pub struct EvalArgs {
 
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let month = crate::parse_month(&args.month)?;
-    let source = args.source.source();
     let progress = crate::progress::Bars::new(false);
-    let evaluation = evaluate(&source, &args.policy, month, args.all, &progress)?;
+    let evaluation = match (args.save, args.source.db()) {
+        (true, Some(url)) => evaluate_and_store(url, &args.policy, month, &progress)?,
+        (true, None) => anyhow::bail!(
+            "--save 把结果保存到 --db 给出的数据库，不能与 --data 同用 / --save stores the results in the registry of --db, not with --data"
+        ),
+        (false, _) => evaluate(
+            &args.source.source(),
+            &args.policy,
+            month,
+            args.all,
+            &progress,
+        )?,
+    };
     let outcome = &evaluation.outcome;
     let started = std::time::Instant::now();
 
-    let mut w = csv::Writer::from_path(&args.out)
-        .with_context(|| format!("无法写入 {}", args.out.display()))?;
-    w.write_record([
-        "household_id",
-        "person_id",
-        "program",
-        "eligible",
-        "monthly_amount",
-    ])?;
-    for r in if args.all {
-        &outcome.all
-    } else {
-        &outcome.results
-    } {
-        w.write_record([
-            r.household_id.as_str(),
-            r.person_id.as_deref().unwrap_or(""),
-            r.program.as_str(),
-            if r.eligible { "true" } else { "false" },
-            &r.monthly_amount.to_string(),
-        ])?;
+    if let Some(out) = &args.out {
+        write_results(out, &evaluation, args.all)?;
     }
-    w.flush()?;
     if let Some(path) = &args.medical_out {
         let mut w =
             csv::Writer::from_path(path).with_context(|| format!("无法写入 {}", path.display()))?;
@@ -90,24 +86,28 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         w.flush()?;
     }
 
-    let undecided_out = args.undecided_out.clone().unwrap_or_else(|| {
-        args.out
-            .parent()
-            .unwrap_or(std::path::Path::new(""))
-            .join("undecided.csv")
+    // Beside --out by default; without --out, only where asked.
+    let undecided_out = args.undecided_out.clone().or_else(|| {
+        args.out.as_ref().map(|out| {
+            out.parent()
+                .unwrap_or(std::path::Path::new(""))
+                .join("undecided.csv")
+        })
     });
-    let mut w = csv::Writer::from_path(&undecided_out)
-        .with_context(|| format!("无法写入 {}", undecided_out.display()))?;
-    w.write_record(["household_id", "person_id", "program", "missing"])?;
-    for u in &outcome.undecided {
-        w.write_record([
-            u.household_id.as_str(),
-            u.person_id.as_deref().unwrap_or(""),
-            u.program.as_str(),
-            &u.missing.join(";"),
-        ])?;
+    if let Some(path) = &undecided_out {
+        let mut w =
+            csv::Writer::from_path(path).with_context(|| format!("无法写入 {}", path.display()))?;
+        w.write_record(["household_id", "person_id", "program", "missing"])?;
+        for u in &outcome.undecided {
+            w.write_record([
+                u.household_id.as_str(),
+                u.person_id.as_deref().unwrap_or(""),
+                u.program.as_str(),
+                &u.missing.join(";"),
+            ])?;
+        }
+        w.flush()?;
     }
-    w.flush()?;
     let write = started.elapsed();
 
     let mut per: BTreeMap<&str, (u64, Fen, u64)> = BTreeMap::new();
@@ -144,16 +144,27 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             u.missing.join("、")
         );
     }
-    println!(
-        "已写出 / written: {}{}，{}（无法认定 {} 项 / undecided units）",
-        args.out.display(),
-        args.medical_out
-            .as_ref()
-            .map(|p| format!("，{}", p.display()))
-            .unwrap_or_default(),
-        undecided_out.display(),
-        outcome.undecided.len(),
-    );
+    let written: Vec<String> = [&args.out, &args.medical_out, &undecided_out]
+        .into_iter()
+        .flatten()
+        .map(|p| p.display().to_string())
+        .collect();
+    if !written.is_empty() {
+        println!(
+            "已写出 / written: {}（无法认定 {} 项 / undecided units）",
+            written.join("，"),
+            outcome.undecided.len(),
+        );
+    }
+    if let Some(n) = evaluation.stored {
+        println!(
+            "已保存 {} 条结果至 {} 月 / stored {n} results for month {}（用时 {:.3} 秒 s）",
+            n,
+            args.month,
+            args.month,
+            evaluation.save.as_secs_f64()
+        );
+    }
     let households = evaluation.households as f64;
     let rate = |d: std::time::Duration| households / d.as_secs_f64().max(1e-9);
     println!(
@@ -172,4 +183,34 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `results.csv`: one line per eligible unit (`all`: per decided unit), amounts in yuan.
+fn write_results(
+    out: &std::path::Path,
+    evaluation: &minsheng_app::evaluate::Evaluation,
+    all: bool,
+) -> anyhow::Result<()> {
+    let outcome = &evaluation.outcome;
+    let rows = if all { &outcome.all } else { &outcome.results };
+    let mut w =
+        csv::Writer::from_path(out).with_context(|| format!("无法写入 {}", out.display()))?;
+    w.write_record([
+        "household_id",
+        "person_id",
+        "program",
+        "eligible",
+        "monthly_amount",
+    ])?;
+    for r in rows {
+        w.write_record([
+            r.household_id.as_str(),
+            r.person_id.as_deref().unwrap_or(""),
+            r.program.as_str(),
+            if r.eligible { "true" } else { "false" },
+            &r.monthly_amount.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
 }

@@ -71,6 +71,15 @@ enum Command {
         db: PathBuf,
         #[arg(long, default_value_t = minsheng_app::demo::DEMO_HOUSEHOLDS)]
         households: u64,
+        /// The policy pack whose results for 2024-06 are stored in the demo
+        #[arg(long, default_value = "policies/mianyang")]
+        policy: PathBuf,
+        /// Where to serve the web application
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Prepare the demo district and its accounts, but do not serve it
+        #[arg(long)]
+        no_serve: bool,
     },
     /// 政策包 / policy packs
     Policy {
@@ -177,10 +186,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve(args) => serve_cmd::run(args),
-        Command::Demo { db, households } => {
+        Command::Demo {
+            db,
+            households,
+            policy,
+            addr,
+            no_serve,
+        } => {
             let progress = progress::Bars::new(false);
             let started = std::time::Instant::now();
-            let outcome = minsheng_app::demo::demo(&db, households, &progress)?;
+            let outcome = minsheng_app::demo::demo(&db, households, &policy, &progress)?;
             match &outcome.imported {
                 Some(s) => println!(
                     "已创建演示辖区 / demo district created: {}（生成并导入 {} 行，用时 {:.1} 秒）",
@@ -194,11 +209,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ),
             }
             print_counts(&outcome.counts);
+            if let Some(n) = outcome.results {
+                println!(
+                    "已计算并保存 2024-06 的 {n} 条结果（{}）/ stored {n} results for 2024-06",
+                    policy.display()
+                );
+            }
+            let url = outcome.db.display().to_string();
+            let mut store = minsheng_app::registry::open(&url)?;
+            let origin = minsheng_app::accounts::Origin::cli(chrono::Utc::now());
+            minsheng_app::demo_users::ensure(store.as_mut(), &origin)?;
+            drop(store);
             println!(
-                "下一步 / next: minsheng stats --db {}",
-                outcome.db.display()
+                "演示账户（密码均为 {}）/ demo accounts (password {}):",
+                minsheng_app::demo_users::DEMO_PASSWORD,
+                minsheng_app::demo_users::DEMO_PASSWORD
             );
-            Ok(ExitCode::SUCCESS)
+            for (username, role, region, name) in minsheng_app::demo_users::DEMO_ACCOUNTS {
+                println!("  {username:<12} {:<16} {region}  {name}", role.label());
+            }
+            if no_serve {
+                println!("下一步 / next: minsheng serve --db {url}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!(
+                "请用浏览器打开 / open in a browser: http://{addr}/  （例如以 chengxiang 登录 / e.g. sign in as chengxiang）"
+            );
+            serve_cmd::run(serve_cmd::ServeArgs {
+                db: url,
+                addr,
+                policy,
+                month: None,
+                insecure_cookies: false,
+            })
         }
         Command::Policy {
             command: PolicyCommand::Test { dir },

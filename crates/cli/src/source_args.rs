@@ -16,6 +16,11 @@ pub struct SourceArgs {
 }
 
 impl SourceArgs {
+    /// The database URL, when the registry is a database.
+    pub fn db(&self) -> Option<&str> {
+        self.db.as_deref()
+    }
+
     pub fn source(self) -> Source {
         match self.db {
             Some(url) => Source::Db(url),

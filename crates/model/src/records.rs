@@ -168,3 +168,28 @@ impl RecordSink for Registry {
         Ok(())
     }
 }
+
+/// One household with everything recorded about it: what the household page shows and
+/// what the policy engine's `explain` reads. Persons by person id, stays by (person,
+/// discharge date), events by date, enrollments by program — the store's order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HouseholdBundle {
+    pub household: Household,
+    pub persons: Vec<Person>,
+    pub stays: Vec<HospitalStay>,
+    pub events: Vec<Event>,
+    pub enrollments: Vec<Enrollment>,
+}
+
+impl HouseholdBundle {
+    /// The bundle as a registry of one household.
+    pub fn registry(&self) -> Registry {
+        Registry {
+            households: vec![self.household.clone()],
+            persons: self.persons.clone(),
+            stays: self.stays.clone(),
+            events: self.events.clone(),
+            enrollments: self.enrollments.clone(),
+        }
+    }
+}

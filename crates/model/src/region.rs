@@ -96,9 +96,13 @@ impl RegionCode {
         }
     }
 
-    /// The significant leading digits, e.g. `510703` for 涪城区.
-    pub const fn prefix(self) -> u64 {
-        self.0 / 10u64.pow(12 - self.level().prefix_len())
+    /// The significant leading digits as text, by the code's level (province 2, city 4,
+    /// county 6, township 9, village 12): every code of the subtree starts with it, e.g.
+    /// `"510703"` for 涪城区 510703000000. What a store's prefix or range query reads.
+    pub fn prefix(&self) -> String {
+        let mut s = self.to_string();
+        s.truncate(self.level().prefix_len() as usize);
+        s
     }
 
     /// The code of the enclosing region at `level` (self if already at or above it).
@@ -242,12 +246,39 @@ mod tests {
             v.ancestor_at(RegionLevel::County).to_string(),
             "510703000000"
         );
-        assert_eq!(RegionCode::parse("510703000000").unwrap().prefix(), 510703);
+        assert_eq!(
+            RegionCode::parse("510703000000").unwrap().prefix(),
+            "510703"
+        );
         assert_eq!(
             RegionCode::parse("510700000000").unwrap().level(),
             RegionLevel::City
         );
         assert_eq!(v.county6(), 510703);
+    }
+
+    #[test]
+    fn prefix_is_what_every_code_of_the_subtree_starts_with() {
+        let p = |s: &str| RegionCode::parse(s).unwrap().prefix();
+        assert_eq!(p("510000000000"), "51");
+        assert_eq!(p("510700000000"), "5107");
+        assert_eq!(p("510703000000"), "510703");
+        assert_eq!(p("510703001000"), "510703001");
+        assert_eq!(p("510703001001"), "510703001001");
+        assert_eq!(p("510100000000"), "5101");
+        let county = RegionCode::parse("510703000000").unwrap();
+        for code in [
+            "510703001001",
+            "510703102200",
+            "510704001001",
+            "510713001001",
+        ] {
+            let c = RegionCode::parse(code).unwrap();
+            assert_eq!(
+                c.to_string().starts_with(&county.prefix()),
+                county.contains(c)
+            );
+        }
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! Users, sessions, API tokens and the audit log, written once for both backends.
+//! Users, sessions, API tokens and the audit log, written once for both backends, and
+//! [`Sql`], the small interface that makes that possible (the web reads of [`crate::web`]
+//! use it too).
 //!
 //! These tables are small and their statements simple, so unlike the registry's bulk
 //! paths they need nothing backend-specific beyond running a statement: each backend
@@ -8,6 +10,7 @@
 //! appearance — the same numbers, as long as each statement first uses them in order.
 
 use crate::StoreError;
+use crate::rows::{CellSink, StoredRow};
 use minsheng_model::RegionCode;
 use minsheng_model::access::{ApiTokenRow, NewUser, Role, SessionRow, User};
 use minsheng_model::audit::{AuditEntry, AuditQuery, GENESIS, NewAuditEntry};
@@ -64,12 +67,32 @@ pub(crate) trait Sql {
         f: &mut dyn FnMut(&dyn SqlRow) -> Result<bool, StoreError>,
     ) -> Result<(), StoreError>;
 
+    /// Like [`Sql::each`], each row seen as a [`StoredRow`], for decoding registry records
+    /// with [`crate::rows::Record::decode`].
+    fn each_stored(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        f: &mut dyn FnMut(&dyn StoredRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// Inserts `n` rows into `columns` of `table`, the cells of row `i` put by `row(i, …)`
+    /// in column order, as fast as the backend can (a cached prepared statement on
+    /// SQLite, one streamed `COPY` on PostgreSQL); how many rows were inserted.
+    fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        n: usize,
+        row: &mut dyn FnMut(usize, &mut dyn CellSink) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError>;
+
     /// Makes this transaction the only appender to `audit_log` until it ends, so that
     /// two appenders cannot both read the same last entry and fork the chain.
     fn lock_audit(&mut self) -> Result<(), StoreError>;
 }
 
-/// The `Store` methods of this module, each run by the backend's `accounts` method in
+/// The `Store` methods of this module, each run by the backend's `in_transaction` method in
 /// one transaction (`true`: a write transaction). One definition for both backends.
 macro_rules! delegate_accounts {
     () => {
@@ -77,13 +100,13 @@ macro_rules! delegate_accounts {
             &mut self,
             user: &minsheng_model::access::NewUser,
         ) -> Result<(), crate::StoreError> {
-            self.accounts(true, |db| crate::accounts::add_user(db, user))
+            self.in_transaction(true, |db| crate::accounts::add_user(db, user))
         }
         fn user(
             &mut self,
             username: &str,
         ) -> Result<Option<minsheng_model::access::User>, crate::StoreError> {
-            self.accounts(false, |db| crate::accounts::user(db, username))
+            self.in_transaction(false, |db| crate::accounts::user(db, username))
         }
         fn set_login_state(
             &mut self,
@@ -91,7 +114,7 @@ macro_rules! delegate_accounts {
             failed_logins: u32,
             locked_until: Option<&str>,
         ) -> Result<(), crate::StoreError> {
-            self.accounts(true, |db| {
+            self.in_transaction(true, |db| {
                 crate::accounts::set_login_state(db, username, failed_logins, locked_until)
             })
         }
@@ -99,49 +122,49 @@ macro_rules! delegate_accounts {
             &mut self,
             session: &minsheng_model::access::SessionRow,
         ) -> Result<(), crate::StoreError> {
-            self.accounts(true, |db| crate::accounts::create_session(db, session))
+            self.in_transaction(true, |db| crate::accounts::create_session(db, session))
         }
         fn session(
             &mut self,
             token_hash: &str,
         ) -> Result<Option<minsheng_model::access::SessionRow>, crate::StoreError> {
-            self.accounts(false, |db| crate::accounts::session(db, token_hash))
+            self.in_transaction(false, |db| crate::accounts::session(db, token_hash))
         }
         fn delete_session(&mut self, token_hash: &str) -> Result<bool, crate::StoreError> {
-            self.accounts(true, |db| crate::accounts::delete_session(db, token_hash))
+            self.in_transaction(true, |db| crate::accounts::delete_session(db, token_hash))
         }
         fn delete_expired_sessions(&mut self, now: &str) -> Result<u64, crate::StoreError> {
-            self.accounts(true, |db| crate::accounts::delete_expired_sessions(db, now))
+            self.in_transaction(true, |db| crate::accounts::delete_expired_sessions(db, now))
         }
         fn create_api_token(
             &mut self,
             token: &minsheng_model::access::ApiTokenRow,
         ) -> Result<(), crate::StoreError> {
-            self.accounts(true, |db| crate::accounts::create_api_token(db, token))
+            self.in_transaction(true, |db| crate::accounts::create_api_token(db, token))
         }
         fn api_token(
             &mut self,
             token_hash: &str,
         ) -> Result<Option<minsheng_model::access::ApiTokenRow>, crate::StoreError> {
-            self.accounts(false, |db| crate::accounts::api_token(db, token_hash))
+            self.in_transaction(false, |db| crate::accounts::api_token(db, token_hash))
         }
         fn append_audit(
             &mut self,
             entry: &minsheng_model::audit::NewAuditEntry,
         ) -> Result<minsheng_model::audit::AuditEntry, crate::StoreError> {
-            self.accounts(true, |db| crate::accounts::append_audit(db, entry))
+            self.in_transaction(true, |db| crate::accounts::append_audit(db, entry))
         }
         fn audit_entries(
             &mut self,
             query: &minsheng_model::audit::AuditQuery,
         ) -> Result<Vec<minsheng_model::audit::AuditEntry>, crate::StoreError> {
-            self.accounts(false, |db| crate::accounts::audit_entries(db, query))
+            self.in_transaction(false, |db| crate::accounts::audit_entries(db, query))
         }
         fn audit_scan(
             &mut self,
             f: &mut dyn FnMut(minsheng_model::audit::AuditEntry) -> bool,
         ) -> Result<(), crate::StoreError> {
-            self.accounts(false, |db| crate::accounts::audit_scan(db, f))
+            self.in_transaction(false, |db| crate::accounts::audit_scan(db, f))
         }
     };
 }
@@ -153,7 +176,13 @@ const SESSION_COLUMNS: &str = "token_hash, username, csrf_token, created_at, exp
 const TOKEN_COLUMNS: &str = "token_hash, username, label, created_at, expires_at";
 const AUDIT_COLUMNS: &str = "seq, at, actor, action, target, detail, source, prev_hash, hash";
 
-fn corrupt(table: &'static str, key: &str, column: &'static str, value: String) -> StoreError {
+/// A stored value that does not read as its type.
+pub(crate) fn corrupt(
+    table: &'static str,
+    key: &str,
+    column: &'static str,
+    value: String,
+) -> StoreError {
     StoreError::Corrupt {
         table,
         key: key.to_owned(),

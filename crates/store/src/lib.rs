@@ -14,7 +14,8 @@
 //!
 //! The web application's accounts — users, sessions, API tokens — and the append-only,
 //! hash-chained audit log are stored through the same trait (`accounts`, one
-//! implementation over both backends).
+//! implementation over both backends), and so are what its pages read: the household
+//! search and page, and the stored results of evaluated months (`web`).
 //!
 //! ```
 //! # let dir = tempfile::tempdir().unwrap();
@@ -28,7 +29,10 @@
 
 use minsheng_model::access::{ApiTokenRow, NewUser, SessionRow, User};
 use minsheng_model::audit::{AuditEntry, AuditQuery, NewAuditEntry};
-use minsheng_model::{Enrollment, Event, HospitalStay, Household, Person, RecordSink, RegionTable};
+use minsheng_model::{
+    Enrollment, Event, Fen, HospitalStay, Household, HouseholdBundle, Person, RecordSink,
+    RegionCode, RegionLevel, RegionTable,
+};
 use std::collections::{HashMap, HashSet};
 
 mod accounts;
@@ -73,6 +77,9 @@ macro_rules! delegate_upserts {
 pub mod postgres;
 mod rows;
 pub mod sqlite;
+mod web;
+
+pub use web::{HouseholdHit, HouseholdQuery, ResultSummaryRow, StoredResult};
 
 /// Which backend a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -199,6 +206,49 @@ pub trait Store: Send {
     /// Streams the whole audit log in seq order into `f`, from one snapshot, until `f`
     /// returns `false`.
     fn audit_scan(&mut self, f: &mut dyn FnMut(AuditEntry) -> bool) -> Result<(), StoreError>;
+
+    /// The household `id` with its persons (by person id), their stays (by person, then
+    /// discharge date), its events (by date) and enrollments (by program), read from one
+    /// snapshot; `None` when there is no such household. No jurisdiction check: that is
+    /// the caller's (`app::access::Scope::allows`).
+    fn household_bundle(&mut self, id: &str) -> Result<Option<HouseholdBundle>, StoreError>;
+
+    /// Households within `q.within` matching `q.text` (trimmed), by household id, at most
+    /// `q.limit`: the household with exactly that id; and, by the text's shape, the
+    /// households of a person with exactly that ID number (18 characters, 17 digits and a
+    /// check character), or whose region code starts with it (2 to 12 digits), or else of
+    /// a person whose name starts with it. An empty text finds nothing.
+    fn search_households(&mut self, q: &HouseholdQuery) -> Result<Vec<HouseholdHit>, StoreError>;
+
+    /// Replaces the stored results of `month` ('YYYY-MM') with `rows` in one
+    /// transaction; how many rows were stored.
+    fn replace_results(&mut self, month: &str, rows: &[StoredResult]) -> Result<u64, StoreError>;
+
+    /// The months with stored results, newest first.
+    fn result_months(&mut self) -> Result<Vec<String>, StoreError>;
+
+    /// The stored results of one household in `month`, by (person id, program).
+    fn household_results(
+        &mut self,
+        month: &str,
+        household_id: &str,
+    ) -> Result<Vec<StoredResult>, StoreError>;
+
+    /// The eligible results of `month` within `within`, per region at `level` and
+    /// program: units and monthly total, by (region, program).
+    fn results_summary(
+        &mut self,
+        month: &str,
+        within: RegionCode,
+        level: RegionLevel,
+    ) -> Result<Vec<ResultSummaryRow>, StoreError>;
+
+    /// The eligible results within `within` of every stored month, per (month, program):
+    /// units and monthly total, by (month, program).
+    fn results_trend(
+        &mut self,
+        within: RegionCode,
+    ) -> Result<Vec<(String, String, u64, Fen)>, StoreError>;
 }
 
 /// An open write transaction. Each `upsert_*` inserts new keys and replaces stored rows

@@ -27,6 +27,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "accounts",
         sql: include_str!("../migrations/sqlite/0002_accounts.sql"),
     },
+    Migration {
+        version: 3,
+        name: "web",
+        sql: include_str!("../migrations/sqlite/0003_web.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -39,6 +44,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "accounts",
         sql: include_str!("../migrations/postgres/0002_accounts.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "web",
+        sql: include_str!("../migrations/postgres/0003_web.sql"),
     },
 ];
 
@@ -95,11 +105,18 @@ mod tests {
             .iter()
             .map(|m| m.version)
             .collect();
-        assert_eq!(after_first, [2]);
+        assert_eq!(after_first, [2, 3]);
         assert!(
-            pending(SQLITE, &[(1, "registry".into()), (2, "accounts".into())])
-                .unwrap()
-                .is_empty()
+            pending(
+                SQLITE,
+                &[
+                    (1, "registry".into()),
+                    (2, "accounts".into()),
+                    (3, "web".into())
+                ]
+            )
+            .unwrap()
+            .is_empty()
         );
         let err = pending(SQLITE, &[(1, "registry".into()), (999, "future".into())]).unwrap_err();
         assert!(

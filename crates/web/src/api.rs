@@ -20,6 +20,7 @@ pub fn router() -> Router<Shared> {
         .route("/search", get(search))
         .route("/households/{id}", get(household))
         .route("/regions/{code}/summary", get(summary))
+        .route("/check", axum::routing::post(check))
 }
 
 /// `GET /api/me`.
@@ -73,8 +74,8 @@ async fn household(
 ) -> Result<Json<Value>, WebError> {
     let (scope, origin) = (viewer.scope.clone(), viewer.origin());
     let (bundle, explanation) = with_store(&state, move |s, st| {
-        let b = minsheng_app::households::view(s, &scope, &id, &origin)?
-            .ok_or(WebError::NotFound)?;
+        let b =
+            minsheng_app::households::view(s, &scope, &id, &origin)?.ok_or(WebError::NotFound)?;
         let e = explain(st, &b);
         Ok((b, e))
     })
@@ -110,7 +111,10 @@ async fn summary(
     }
     let level = crate::pages::child_level(code.level()).unwrap_or(code.level());
     let month = state.month_key();
-    let rows = with_store(&state, move |s, _| Ok(s.results_summary(&month, code, level)?)).await?;
+    let rows = with_store(&state, move |s, _| {
+        Ok(s.results_summary(&month, code, level)?)
+    })
+    .await?;
     Ok(Json(json!({
         "month": state.month_key(),
         "rows": rows.iter().map(|r| json!({
@@ -122,6 +126,28 @@ async fn summary(
     })))
 }
 
+/// `POST /api/check`: the public self-check (no sign-in, nothing stored). 200 with the
+/// answer, or 422 with every field error.
+async fn check(
+    State(state): State<Shared>,
+    Json(form): Json<minsheng_app::selfcheck::SelfCheckForm>,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    match minsheng_app::selfcheck::parse_in(&form, &state.regions) {
+        Err(errors) => Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "errors": errors })),
+        )
+            .into_response()),
+        Ok(input) => {
+            let answer =
+                minsheng_app::selfcheck::evaluate(&state.pack, &state.checked, &input, state.month)
+                    .map_err(WebError::internal)?;
+            Ok(Json(answer).into_response())
+        }
+    }
+}
+
 /// `GET /api/openapi.json`.
 async fn openapi() -> Json<Value> {
     Json(document())
@@ -131,7 +157,8 @@ async fn openapi() -> Json<Value> {
 pub fn document() -> Value {
     let auth = json!([{"session": []}, {"bearer": []}]);
     let ok = |desc: &str| json!({"description": desc, "content": {"application/json": {"schema": {"type": "object"}}}});
-    let not_found = json!({"description": "不存在或不在辖区内 / not found or outside the jurisdiction"});
+    let not_found =
+        json!({"description": "不存在或不在辖区内 / not found or outside the jurisdiction"});
     let unauthorized = json!({"description": "未登录 / not signed in"});
     json!({
         "openapi": "3.0.3",
@@ -159,6 +186,15 @@ pub fn document() -> Value {
                 "summary": "家庭详情与认定依据 / a household with its decisions and reasons",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {"200": ok("household"), "401": unauthorized, "404": not_found}
+            }},
+            "/api/check": {"post": {
+                "summary": "服务找人：公开自助查询，无需登录，不保存 / public self-check, no sign-in, nothing stored",
+                "security": [],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                    "properties": {"region": {"type": "string"}, "area": {"type": "string", "enum": ["urban", "rural"]},
+                        "savings": {"type": "string"}, "houses": {"type": "string"}, "vehicles": {"type": "string"},
+                        "members": {"type": "array", "items": {"type": "object"}}}}}}},
+                "responses": {"200": ok("answer"), "422": {"description": "字段错误 / field errors"}}
             }},
             "/api/regions/{code}/summary": {"get": {
                 "summary": "区划汇总 / eligible units and amounts per sub-region and program",

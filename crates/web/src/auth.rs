@@ -14,11 +14,11 @@ use crate::error::WebError;
 use crate::i18n::{Lang, safe_local};
 use crate::layout;
 use crate::state::{Shared, with_store};
+use axum::Form;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::Utc;
 use maud::html;
@@ -29,7 +29,7 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "ms_session";
-const LOGIN_CSRF_COOKIE: &str = "ms_login_csrf";
+const FORM_CSRF_COOKIE: &str = "ms_form_csrf";
 
 /// The signed-in user of a request, with their jurisdiction.
 #[derive(Clone, Debug)]
@@ -76,9 +76,13 @@ impl FromRequestParts<Shared> for Viewer {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, WebError> {
-        let api = parts.uri.path().starts_with("/api/");
-        let next = parts
-            .uri
+        // Under `nest("/api", …)` the request's URI has lost its prefix; the original has it.
+        let uri = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
+        let api = uri.path().starts_with("/api/");
+        let next = uri
             .path_and_query()
             .map_or("/".to_owned(), |p| p.as_str().to_owned());
         let sign_in = || WebError::SignIn {
@@ -175,7 +179,13 @@ fn cookie<'c>(name: &'c str, value: String, secure: bool) -> Cookie<'c> {
         .build()
 }
 
-fn login_form(lang: Lang, csrf: &str, next: &str, username: &str, message: Option<&str>) -> maud::Markup {
+fn login_form(
+    lang: Lang,
+    csrf: &str,
+    next: &str,
+    username: &str,
+    message: Option<&str>,
+) -> maud::Markup {
     layout::bare(
         lang,
         lang.t("登录", "Sign in"),
@@ -199,20 +209,36 @@ fn login_form(lang: Lang, csrf: &str, next: &str, username: &str, message: Optio
     )
 }
 
+/// A CSRF token for a form shown before there is a session (login, the public
+/// self-check): set as a cookie and echoed by the form (double submit).
+pub fn form_token(jar: CookieJar, secure: bool) -> Result<(CookieJar, String), WebError> {
+    if let Some(t) = jar.get(FORM_CSRF_COOKIE).map(|c| c.value().to_owned())
+        && t.len() == 64
+    {
+        return Ok((jar, t));
+    }
+    let t = accounts::random_token()?;
+    Ok((jar.add(cookie(FORM_CSRF_COOKIE, t.clone(), secure)), t))
+}
+
+/// Refuses a form whose token does not match its cookie.
+pub fn check_form_token(jar: &CookieJar, token: &str) -> Result<(), WebError> {
+    match jar.get(FORM_CSRF_COOKIE).map(|c| c.value()) {
+        Some(e) if !e.is_empty() && constant_time_eq(e.as_bytes(), token.as_bytes()) => Ok(()),
+        _ => Err(WebError::Csrf),
+    }
+}
+
 /// `GET /login`.
 pub async fn login_page(
     State(state): State<Shared>,
     headers: HeaderMap,
     jar: CookieJar,
     Query(q): Query<LoginQuery>,
-) -> Response {
+) -> Result<Response, WebError> {
     let lang = Lang::of(&headers);
-    let csrf = match accounts::random_token() {
-        Ok(t) => t,
-        Err(e) => return WebError::from(e).into_response(),
-    };
-    let jar = jar.add(cookie(LOGIN_CSRF_COOKIE, csrf.clone(), state.secure_cookies));
-    (jar, login_form(lang, &csrf, &safe_local(&q.next), "", None)).into_response()
+    let (jar, csrf) = form_token(jar, state.secure_cookies)?;
+    Ok((jar, login_form(lang, &csrf, &safe_local(&q.next), "", None)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -234,9 +260,8 @@ pub async fn login(
     Form(f): Form<LoginForm>,
 ) -> Response {
     let lang = Lang::of(&headers);
-    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned());
-    if expected.is_none_or(|e| e.is_empty() || !constant_time_eq(e.as_bytes(), f.csrf.as_bytes())) {
-        return WebError::Csrf.into_response();
+    if let Err(e) = check_form_token(&jar, &f.csrf) {
+        return e.into_response();
     }
     let source = peer.ip().to_string();
     let throttle = &state.throttle;
@@ -267,9 +292,7 @@ pub async fn login(
     match outcome {
         Ok(Ok(token)) => {
             throttle.succeeded(&source);
-            let jar = jar
-                .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/"))
-                .add(cookie(SESSION_COOKIE, token, state.secure_cookies));
+            let jar = jar.add(cookie(SESSION_COOKIE, token, state.secure_cookies));
             (jar, Redirect::to(&safe_local(&f.next))).into_response()
         }
         Ok(Err(e)) => {
@@ -281,11 +304,19 @@ pub async fn login(
                 (LoginError::Locked { until }, Lang::Zh) => {
                     format!("连续登录失败次数过多，账户已锁定至 {until}。")
                 }
-                (_, lang) => lang.t("用户名或密码错误。", "Wrong username or password.").to_owned(),
+                (_, lang) => lang
+                    .t("用户名或密码错误。", "Wrong username or password.")
+                    .to_owned(),
             };
             (
                 axum::http::StatusCode::UNAUTHORIZED,
-                login_form(lang, &f.csrf, &safe_local(&f.next), &f.username, Some(&message)),
+                login_form(
+                    lang,
+                    &f.csrf,
+                    &safe_local(&f.next),
+                    &f.username,
+                    Some(&message),
+                ),
             )
                 .into_response()
         }

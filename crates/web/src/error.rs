@@ -28,8 +28,8 @@ impl WebError {
     }
 }
 
-impl From<minsheng_app::AppError> for WebError {
-    fn from(e: minsheng_app::AppError) -> Self {
+impl From<minsheng_app::error::AppError> for WebError {
+    fn from(e: minsheng_app::error::AppError) -> Self {
         WebError::internal(e)
     }
 }

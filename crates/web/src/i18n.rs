@@ -23,7 +23,10 @@ impl Lang {
 
     /// The language of a request.
     pub fn of(headers: &HeaderMap) -> Lang {
-        match CookieJar::from_headers(headers).get("lang").map(|c| c.value()) {
+        match CookieJar::from_headers(headers)
+            .get("lang")
+            .map(|c| c.value())
+        {
             Some("en") => Lang::En,
             _ => Lang::Zh,
         }
@@ -92,6 +95,9 @@ mod tests {
 
     #[test]
     fn query_values_are_encoded() {
-        assert_eq!(url_encode("/search?q=张 三"), "/search%3Fq%3D%E5%BC%A0%20%E4%B8%89");
+        assert_eq!(
+            url_encode("/search?q=张 三"),
+            "/search%3Fq%3D%E5%BC%A0%20%E4%B8%89"
+        );
     }
 }

@@ -18,7 +18,7 @@ pub struct Pool {
 
 impl Pool {
     /// Opens (and migrates) the registry once, so a bad URL fails at start-up.
-    pub fn open(url: &str) -> Result<Pool, minsheng_app::AppError> {
+    pub fn open(url: &str) -> Result<Pool, minsheng_app::error::AppError> {
         let first = minsheng_app::registry::open(url)?;
         Ok(Pool {
             url: url.to_owned(),
@@ -78,7 +78,7 @@ impl AppState {
                 .result_months()
                 .map_err(|e| e.to_string())?
                 .first()
-                .and_then(|m| minsheng_model::date::parse_iso(&format!("{m}-01")).ok())
+                .and_then(|m| minsheng_model::date::parse_iso(&format!("{m}-01")))
                 .unwrap_or_else(|| {
                     let today = chrono::Utc::now().date_naive();
                     chrono::Datelike::with_day(&today, 1).unwrap_or(today)

@@ -5,6 +5,7 @@ mod backends;
 mod batch;
 mod coverage;
 mod explain;
+mod households;
 mod policy_cases;
 mod props;
 mod rules;

@@ -160,12 +160,38 @@ fn json_summary_and_idempotent_reimport() {
 fn demo_creates_then_reuses_its_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo").join("d.sqlite");
-    let o = minsheng(&["demo", "--db", db.to_str().unwrap(), "--households", "300"]);
+    let demo = || {
+        minsheng(&[
+            "demo",
+            "--db",
+            db.to_str().unwrap(),
+            "--households",
+            "300",
+            "--policy",
+            POLICY,
+        ])
+    };
+    let o = demo();
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("已创建演示辖区"), "{}", text(&o));
     assert!(text(&o).contains("家庭 households 300 "), "{}", text(&o));
-    let again = minsheng(&["demo", "--db", db.to_str().unwrap(), "--households", "300"]);
+    // The results of 2024-06 are stored, once.
+    let stored = {
+        let mut store = minsheng_store::open(db.to_str().unwrap()).unwrap();
+        assert_eq!(store.result_months().unwrap(), ["2024-06"]);
+        let city = minsheng_model::RegionCode::parse("510700000000").unwrap();
+        let trend = store.results_trend(city).unwrap();
+        trend.iter().map(|t| t.2).sum::<u64>()
+    };
+    assert!(stored > 0);
+    assert!(
+        text(&o).contains(&format!("stored {stored} results for 2024-06")),
+        "{}",
+        text(&o)
+    );
+    let again = demo();
     assert!(text(&again).contains("已复用演示辖区"), "{}", text(&again));
+    assert!(!text(&again).contains("stored"), "{}", text(&again));
     assert!(
         text(&again).contains("家庭 households 300 "),
         "{}",
@@ -200,13 +226,11 @@ fn bad_input_gets_a_message_not_a_crash() {
     assert!(text(&o).contains("应为 YYYY-MM"), "{}", text(&o));
 }
 
-/// Worked example 1 of reference-rules.md through `minsheng eval --data`: the urban
-/// household in 涪城区 gets 低保 of 1091 yuan; its child, no allowance.
-#[test]
-fn eval_writes_the_worked_example_to_results_csv() {
+/// The data of worked example 1 of reference-rules.md in `dir/data`: H1 in 涪城区,
+/// urban, 低保 of 1091 yuan; H2 with unknown savings.
+fn worked_example(dir: &Path) -> std::path::PathBuf {
     use minsheng_model::{Sex, idnumber};
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+    let data = dir.join("data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(
         data.join("households.csv"),
@@ -231,8 +255,19 @@ fn eval_writes_the_worked_example_to_results_csv() {
     // H2's savings are unknown: its 低保 cannot be decided, and says why.
     persons += &person("P9", "1984-05-05", Sex::F, "head", "unemployed", "0", 4);
     std::fs::write(data.join("persons.csv"), persons).unwrap();
+    data
+}
+
+const POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies/mianyang");
+
+/// Worked example 1 of reference-rules.md through `minsheng eval --data`: the urban
+/// household in 涪城区 gets 低保 of 1091 yuan; its child, no allowance.
+#[test]
+fn eval_writes_the_worked_example_to_results_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = worked_example(dir.path());
     let out = dir.path().join("results.csv");
-    let policy = concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies/mianyang");
+    let policy = POLICY;
     let eval = |policy: &str| {
         minsheng(&[
             "eval",
@@ -278,4 +313,58 @@ fn eval_writes_the_worked_example_to_results_csv() {
         "{}",
         text(&o)
     );
+}
+
+/// `eval --save` stores the month's eligible units, with their households' regions, in
+/// the registry; no file is written without `--out`.
+#[test]
+fn eval_save_stores_the_month_in_the_registry() {
+    use minsheng_model::{Fen, RegionCode};
+    let dir = tempfile::tempdir().unwrap();
+    let data = worked_example(dir.path());
+    let db = dir.path().join("r.sqlite");
+    let db = db.to_str().unwrap();
+    let o = minsheng(&["import", "--db", db, data.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let save = || {
+        minsheng(&[
+            "eval", "--db", db, "--month", "2024-06", "--policy", POLICY, "--save",
+        ])
+    };
+    let o = save();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("stored 1 results for month 2024-06"),
+        "{}",
+        text(&o)
+    );
+    assert!(!dir.path().join("undecided.csv").exists());
+    // Saving again replaces the month rather than adding to it.
+    assert!(save().status.success());
+    let mut store = minsheng_store::open(db).unwrap();
+    assert_eq!(store.result_months().unwrap(), ["2024-06"]);
+    assert_eq!(
+        store.household_results("2024-06", "H1").unwrap(),
+        [minsheng_store::StoredResult {
+            household_id: "H1".into(),
+            person_id: String::new(),
+            program: "dibao".into(),
+            region_code: RegionCode::parse("510703001003").unwrap(),
+            eligible: true,
+            monthly_amount: Fen(109_100),
+        }]
+    );
+    // --save needs a database; without --save, --out is required.
+    let o = minsheng(&[
+        "eval",
+        "--data",
+        data.to_str().unwrap(),
+        "--month",
+        "2024-06",
+        "--save",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("不能与 --data 同用"), "{}", text(&o));
+    let o = minsheng(&["eval", "--db", db, "--month", "2024-06"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }

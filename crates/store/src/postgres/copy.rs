@@ -29,6 +29,20 @@ impl CopyText {
         Ok(())
     }
 
+    /// Appends one line of the cells `f` puts.
+    pub fn row(
+        &mut self,
+        f: impl FnOnce(&mut dyn CellSink) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut line = Line {
+            out: &mut self.buf,
+            first: true,
+        };
+        f(&mut line)?;
+        self.buf.push(b'\n');
+        Ok(())
+    }
+
     /// Appends one line of already-built cells.
     pub fn line(&mut self, cells: &[Cell<'_>]) -> Result<(), StoreError> {
         let mut line = Line {

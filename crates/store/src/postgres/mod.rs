@@ -16,6 +16,7 @@ mod write;
 pub use write::PgBatch;
 
 use crate::accounts::{Sql, delegate_accounts};
+use crate::web::delegate_web;
 use crate::{Backend, Batch, Counts, Keys, Store, StoreError};
 use ::postgres::{Client, IsolationLevel, NoTls};
 use minsheng_model::{RecordSink, RegionTable};
@@ -48,7 +49,7 @@ impl PgStore {
     }
 
     /// Runs `f` in one transaction: a read-write one when it writes, else a snapshot.
-    fn accounts<T>(
+    fn in_transaction<T>(
         &mut self,
         write: bool,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
@@ -119,6 +120,7 @@ impl Store for PgStore {
     }
 
     delegate_accounts!();
+    delegate_web!();
 }
 
 #[cfg(test)]

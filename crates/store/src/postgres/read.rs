@@ -47,7 +47,7 @@ impl PgDate {
 }
 
 /// A result row seen through the backend-neutral [`StoredRow`].
-struct PgRow<'a>(&'a Row);
+pub(super) struct PgRow<'a>(pub(super) &'a Row);
 
 impl StoredRow for PgRow<'_> {
     fn get(&self, i: usize) -> Result<Stored<'_>, StoreError> {

@@ -212,14 +212,17 @@ fn sql(def: &'static TableDef) -> &'static UpsertSql {
 /// Sends one `COPY … FROM STDIN` with `data` as its whole input.
 fn copy_in(tx: &mut Transaction<'_>, sql: &str, data: &[u8]) -> Result<u64, StoreError> {
     let mut w = tx.copy_in(sql)?;
-    if let Err(e) = w.write_all(data) {
-        // The writer only fails with the connection's own error, wrapped in io::Error.
-        return Err(match e.downcast::<::postgres::Error>() {
-            Ok(pg) => StoreError::Postgres(pg),
-            Err(e) => StoreError::CopyStream(e),
-        });
-    }
+    w.write_all(data).map_err(copy_error)?;
     Ok(w.finish()?)
+}
+
+/// A failed write into a `COPY`: the writer only fails with the connection's own error,
+/// wrapped in io::Error.
+pub(super) fn copy_error(e: std::io::Error) -> StoreError {
+    match e.downcast::<::postgres::Error>() {
+        Ok(pg) => StoreError::Postgres(pg),
+        Err(e) => StoreError::CopyStream(e),
+    }
 }
 
 /// Replaces the whole region tree in one transaction, keeping the table's row order.

@@ -217,6 +217,13 @@ pub(crate) trait StoredRow {
     fn get(&self, i: usize) -> Result<Stored<'_>, StoreError>;
 }
 
+/// A row seen through a reference (`&dyn StoredRow` included) reads as the row itself.
+impl<T: StoredRow + ?Sized> StoredRow for &T {
+    fn get(&self, i: usize) -> Result<Stored<'_>, StoreError> {
+        (**self).get(i)
+    }
+}
+
 /// A record type stored in one table.
 pub(crate) trait Record: Sized {
     const DEF: &'static TableDef;

@@ -13,6 +13,7 @@ mod write;
 pub use write::SqliteBatch;
 
 use crate::accounts::{Sql, delegate_accounts};
+use crate::web::delegate_web;
 use crate::{Backend, Batch, Counts, Keys, Store, StoreError};
 use minsheng_model::{RecordSink, RegionTable};
 use rusqlite::{Connection, TransactionBehavior};
@@ -40,7 +41,7 @@ impl SqliteStore {
 
     /// Runs `f` in one transaction: `IMMEDIATE` (the write lock taken at once) when it
     /// writes, a plain read transaction (one snapshot) when it does not.
-    fn accounts<T>(
+    fn in_transaction<T>(
         &mut self,
         write: bool,
         f: impl FnOnce(&mut dyn Sql) -> Result<T, StoreError>,
@@ -90,4 +91,5 @@ impl Store for SqliteStore {
     }
 
     delegate_accounts!();
+    delegate_web!();
 }

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 
 /// A result row seen through the backend-neutral [`StoredRow`].
-struct SqlRow<'a, 'r>(&'a rusqlite::Row<'r>);
+pub(super) struct SqlRow<'a, 'r>(pub(super) &'a rusqlite::Row<'r>);
 
 impl StoredRow for SqlRow<'_, '_> {
     fn get(&self, i: usize) -> Result<Stored<'_>, StoreError> {

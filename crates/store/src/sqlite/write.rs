@@ -119,10 +119,7 @@ impl<'c> SqliteBatch<'c> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let mut changed = 0u64;
         for row in rows {
-            row.encode(&mut Binder {
-                stmt: &mut stmt,
-                next: 1,
-            })?;
+            row.encode(&mut Binder::new(&mut stmt))?;
             // The statement's change count is 1 for an insert or a real update, and 0
             // when the DO UPDATE's WHERE found the stored row identical.
             changed += stmt.raw_execute()? as u64;
@@ -166,9 +163,16 @@ fn insert_sql(def: &'static TableDef) -> &'static str {
 }
 
 /// Binds the cells of one row to `?1`, `?2`, … in column order.
-struct Binder<'s, 'c> {
+pub(super) struct Binder<'s, 'c> {
     stmt: &'s mut CachedStatement<'c>,
     next: usize,
+}
+
+impl<'s, 'c> Binder<'s, 'c> {
+    /// Binds from the first parameter on.
+    pub(super) fn new(stmt: &'s mut CachedStatement<'c>) -> Self {
+        Binder { stmt, next: 1 }
+    }
 }
 
 impl CellSink for Binder<'_, '_> {

@@ -21,7 +21,9 @@ fn a_first_load_ends_in_wal_mode_with_every_index() {
             "events_household_id",
             "hospital_stays_person_id",
             "households_region_code",
-            "persons_household_id"
+            "persons_household_id",
+            "persons_id_number",
+            "persons_name"
         ]
     );
     let reg = fixtures::registry();
@@ -52,7 +54,7 @@ fn an_abandoned_first_load_leaves_wal_mode_and_indexes() {
     let db = TestDb::sqlite();
     let mut store = db.open();
     let before = db.strings(INDEXES);
-    assert_eq!(before.len(), 4);
+    assert_eq!(before.len(), 6);
     let reg = fixtures::registry();
     {
         let mut b = store.begin().unwrap();

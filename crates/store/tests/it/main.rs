@@ -11,3 +11,4 @@ mod regions;
 mod support;
 mod transactions;
 mod upsert;
+mod web;

@@ -67,7 +67,7 @@ fn migrations_apply_once_and_data_survives_reopening(db: &TestDb) {
     drop(db.open());
     let ledger =
         "SELECT CAST(version AS TEXT) || ' ' || name FROM schema_migrations ORDER BY version";
-    assert_eq!(db.strings(ledger), ["1 registry", "2 accounts"]);
+    assert_eq!(db.strings(ledger), ["1 registry", "2 accounts", "3 web"]);
     assert_eq!(
         export(again.as_mut()).households,
         [fixtures::household_full("H1")]

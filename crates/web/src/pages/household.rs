@@ -25,8 +25,8 @@ async fn load(
 ) -> Result<(HouseholdBundle, Result<Explanation, String>), WebError> {
     let (scope, origin) = (viewer.scope.clone(), viewer.origin());
     with_store(state, move |s, st| {
-        let bundle = minsheng_app::households::view(s, &scope, &id, &origin)?
-            .ok_or(WebError::NotFound)?;
+        let bundle =
+            minsheng_app::households::view(s, &scope, &id, &origin)?.ok_or(WebError::NotFound)?;
         let explanation = explain(st, &bundle);
         Ok((bundle, explanation))
     })
@@ -234,9 +234,5 @@ pub async fn export(
         Ok(())
     })
     .await?;
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-        out,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
 }

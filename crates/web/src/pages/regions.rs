@@ -39,7 +39,10 @@ pub async fn page(
         return Err(WebError::NotFound);
     };
     let month = state.month_key();
-    let rows = with_store(&state, move |s, _| Ok(s.results_summary(&month, code, level)?)).await?;
+    let rows = with_store(&state, move |s, _| {
+        Ok(s.results_summary(&month, code, level)?)
+    })
+    .await?;
     let programs: Vec<String> = {
         let mut p: Vec<String> = rows.iter().map(|r| r.program.clone()).collect();
         p.sort();
@@ -51,7 +54,11 @@ pub async fn page(
         table.entry(child.code).or_default();
     }
     for r in &rows {
-        let e = table.entry(r.region).or_default().entry(r.program.clone()).or_default();
+        let e = table
+            .entry(r.region)
+            .or_default()
+            .entry(r.program.clone())
+            .or_default();
         e.0 += r.units;
         e.1 += r.amount;
     }

@@ -34,7 +34,9 @@ pub async fn page(
     } else {
         let (scope, origin, t) = (viewer.scope.clone(), viewer.origin(), text.clone());
         with_store(&state, move |s, _| {
-            Ok(minsheng_app::households::search(s, &scope, &t, LIMIT, &origin)?)
+            Ok(minsheng_app::households::search(
+                s, &scope, &t, LIMIT, &origin,
+            )?)
         })
         .await?
     };

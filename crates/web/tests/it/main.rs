@@ -1,0 +1,6 @@
+//! HTTP-level tests of the web application: the router is called directly (no network),
+//! with the client address a real server would attach.
+
+mod access;
+mod pages;
+mod support;
