@@ -9,12 +9,14 @@
 //! - `cargo xtask tidy`: structural checks of the sources (see [`tidy`]).
 //! - `cargo xtask bench-import`: the import benchmark (see [`bench`]).
 //! - `cargo xtask bench-eval`: the evaluation benchmark (see [`bench_eval`]).
+//! - `cargo xtask bench-web`: the web benchmark (see [`bench_web`]).
 //!
 //! `cargo xtask` is an alias (`.cargo/config.toml`) for `cargo run --package
 //! xtask --`. A new subcommand is a module plus one arm in [`run`]'s match.
 
 mod bench;
 mod bench_eval;
+mod bench_web;
 mod pg;
 mod tidy;
 
@@ -38,6 +40,8 @@ commands:
                                the import benchmark of BENCHMARKS.md (default N = 1000000)
   bench-eval [--households N] [--runs N]
                                the evaluation benchmark of BENCHMARKS.md
+  bench-web [--households N] [--users C] [--seconds D]
+                               the web benchmark of BENCHMARKS.md (household page, search)
 ";
 
 fn main() -> ExitCode {
@@ -68,6 +72,11 @@ fn run() -> Result<ExitCode> {
                 &target_dir(&root),
                 &bench_eval::Options::parse(rest)?,
             )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "bench-web" => {
+            let root = workspace_root();
+            bench_web::run(&root, &target_dir(&root), &bench_web::Options::parse(rest)?)?;
             Ok(ExitCode::SUCCESS)
         }
         "bench-import" => {

@@ -169,11 +169,22 @@ fn demo_creates_then_reuses_its_database() {
             "300",
             "--policy",
             POLICY,
+            "--no-serve",
         ])
     };
     let o = demo();
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("已创建演示辖区"), "{}", text(&o));
+    // The demo accounts are created and listed, with their password.
+    assert!(
+        text(&o).contains("chengxiang") && text(&o).contains("minsheng-demo"),
+        "{}",
+        text(&o)
+    );
+    let mut store = minsheng_store::open(db.to_str().unwrap()).unwrap();
+    let user = store.user("gongqu").unwrap().unwrap();
+    assert_eq!(user.region.to_string(), "510703003000");
+    drop(store);
     assert!(text(&o).contains("家庭 households 300 "), "{}", text(&o));
     // The results of 2024-06 are stored, once.
     let stored = {
