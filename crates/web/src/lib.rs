@@ -49,12 +49,23 @@ pub fn router(state: Shared) -> Router {
 /// Serves `router` on `addr` until Ctrl-C.
 pub async fn serve(state: Shared, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serves `router` on a bound `listener` until `shutdown` completes, then finishes the
+/// requests in flight. Tests bind `127.0.0.1:0`, read the port, and stop the server.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: Shared,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(shutdown)
     .await
 }

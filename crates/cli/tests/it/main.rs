@@ -169,6 +169,7 @@ fn demo_creates_then_reuses_its_database() {
             "300",
             "--policy",
             POLICY,
+            // Without it, demo goes on to serve on 127.0.0.1:8080 until Ctrl-C.
             "--no-serve",
         ])
     };
@@ -186,6 +187,11 @@ fn demo_creates_then_reuses_its_database() {
     assert_eq!(user.region.to_string(), "510703003000");
     drop(store);
     assert!(text(&o).contains("家庭 households 300 "), "{}", text(&o));
+    assert!(
+        text(&o).contains("next: minsheng serve --db "),
+        "{}",
+        text(&o)
+    );
     // The results of 2024-06 are stored, once.
     let stored = {
         let mut store = minsheng_store::open(db.to_str().unwrap()).unwrap();

@@ -3,30 +3,14 @@
 
 use crate::support::{App, PASSWORD, post_request};
 use axum::http::StatusCode;
-use minsheng_app::evaluate::{Source, load_registry};
 use minsheng_model::RegionCode;
-
-fn households_under(app: &App, region: &str) -> (Vec<String>, Vec<String>) {
-    let reg = load_registry(&Source::Db(app.db.clone())).unwrap();
-    let root = RegionCode::parse(region).unwrap();
-    let (inside, outside): (Vec<_>, Vec<_>) = reg
-        .households
-        .iter()
-        .partition(|h| root.contains(h.region_code));
-    let ids = |v: Vec<&minsheng_model::Household>| {
-        v.into_iter()
-            .map(|h| h.household_id.clone())
-            .collect::<Vec<_>>()
-    };
-    (ids(inside), ids(outside))
-}
 
 #[tokio::test]
 async fn a_street_office_reaches_no_household_of_another_street_by_any_path() {
     let app = App::new();
     let s = app.login("chengxiang").await;
-    let (mine, _) = households_under(&app, "510703001000");
-    let (theirs, _) = households_under(&app, "510703003000");
+    let mine = app.registry.households_under("510703001000");
+    let theirs = app.registry.households_under("510703003000");
     assert!(
         mine.len() >= 5 && theirs.len() >= 5,
         "{} {}",
@@ -125,8 +109,8 @@ async fn a_street_office_reaches_no_household_of_another_street_by_any_path() {
 #[tokio::test]
 async fn the_county_sees_both_streets_and_the_grid_worker_only_its_village() {
     let app = App::new();
-    let (cx, _) = households_under(&app, "510703001000");
-    let (gq, _) = households_under(&app, "510703003000");
+    let cx = app.registry.households_under("510703001000");
+    let gq = app.registry.households_under("510703003000");
     let county = app.login("fucheng").await;
     for id in [&cx[0], &gq[0]] {
         assert_eq!(
@@ -137,7 +121,7 @@ async fn the_county_sees_both_streets_and_the_grid_worker_only_its_village() {
         );
     }
     let grid = app.login("wangge").await;
-    let (village, _) = households_under(&app, "510703001003");
+    let village = app.registry.households_under("510703001003");
     for id in &cx {
         let expect = if village.contains(id) {
             StatusCode::OK
@@ -158,7 +142,7 @@ async fn the_county_sees_both_streets_and_the_grid_worker_only_its_village() {
 async fn a_form_without_its_csrf_token_is_refused() {
     let app = App::new();
     let s = app.login("chengxiang").await;
-    let (mine, _) = households_under(&app, "510703001000");
+    let mine = app.registry.households_under("510703001000");
     // Sign-out without the token: refused, and the session still works.
     let r = app.post("/logout", &s.cookie, &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -234,7 +218,7 @@ async fn five_wrong_passwords_lock_the_account() {
 async fn an_edited_audit_row_is_detected() {
     let app = App::new();
     let s = app.login("chengxiang").await;
-    let (mine, _) = households_under(&app, "510703001000");
+    let mine = app.registry.households_under("510703001000");
     app.get(&format!("/households/{}", mine[0]), &s.cookie)
         .await;
     let mut store = app.store();

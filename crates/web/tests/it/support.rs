@@ -1,88 +1,31 @@
-//! A demo-like registry in a temporary SQLite file (a synthetic district with stored
-//! results and the demo accounts) and a small client for the router: cookies, forms,
-//! and the CSRF tokens pages carry.
+//! The application over a fresh copy of the shared registry fixture (`tests/common`) and
+//! a small client for the router: cookies, forms, and the CSRF tokens pages carry.
 
+use crate::common::Registry;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
-use minsheng_app::accounts::Origin;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use tower::ServiceExt;
 
-pub const PASSWORD: &str = minsheng_app::demo_users::DEMO_PASSWORD;
+pub use crate::common::PASSWORD;
 
-/// The pack the tests evaluate with.
-pub fn pack_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/mianyang")
-}
-
-/// A registry file shared by the tests of this binary: 1 500 synthetic households (with
-/// some in both demo streets), results of 2024-06, the demo accounts. Each test copies it
-/// so that audit entries and lockouts do not leak between tests.
-fn template() -> &'static Path {
-    static T: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &T.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("template.sqlite");
-        let data = dir.path().join("data");
-        let cfg = minsheng_synth::SynthConfig {
-            households: 1500,
-            seed: 5,
-            month: minsheng_model::date::parse_iso("2024-06-01").unwrap(),
-        };
-        minsheng_app::synth::synth_to_dir(&cfg, &data).unwrap();
-        let url = db.display().to_string();
-        let mut store = minsheng_app::registry::open(&url).unwrap();
-        let s = minsheng_app::import::import(
-            store.as_mut(),
-            &[data],
-            Default::default(),
-            &minsheng_app::import::NoProgress,
-            &mut |_| {},
-        )
-        .unwrap();
-        assert_eq!(s.rows_rejected, 0);
-        minsheng_app::demo_users::ensure(store.as_mut(), &Origin::cli(chrono::Utc::now())).unwrap();
-        drop(store);
-        minsheng_app::evaluate::evaluate_and_store(
-            &url,
-            &pack_dir(),
-            cfg.month,
-            &minsheng_app::import::NoProgress,
-        )
-        .unwrap();
-        (dir, db)
-    })
-    .1
-}
-
-/// A fresh copy of the template registry and the application over it.
+/// A fresh copy of the shared registry fixture and the application over it.
 pub struct App {
-    _dir: tempfile::TempDir,
+    pub registry: Registry,
     pub db: String,
     pub router: Router,
 }
 
 impl App {
     pub fn new() -> App {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("registry.sqlite");
-        std::fs::copy(template(), &db).unwrap();
-        let db = db.display().to_string();
-        let state = minsheng_web::state::AppState::load(&minsheng_web::state::Config {
-            db: &db,
-            policy: &pack_dir(),
-            month: None,
-            secure_cookies: true,
-        })
-        .unwrap();
+        let registry = Registry::new();
+        let router = minsheng_web::router(registry.state());
         App {
-            _dir: dir,
-            db,
-            router: minsheng_web::router(state),
+            db: registry.db.clone(),
+            registry,
+            router,
         }
     }
 
