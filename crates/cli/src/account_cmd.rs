@@ -1,5 +1,6 @@
-//! `minsheng user add` and `minsheng audit verify`: accounts of the web application
-//! created at the server's command line, and the audit chain checked from it.
+//! `minsheng user add`, `minsheng user token` and `minsheng audit verify`: accounts of the
+//! web application and their API tokens, created at the server's command line, and the
+//! audit chain checked from it.
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
@@ -34,6 +35,20 @@ pub enum UserCommand {
         #[arg(long)]
         display_name: Option<String>,
     },
+    /// 为用户签发 API 访问令牌（只显示一次）/ issue an API bearer token for a user (shown once)
+    Token {
+        /// SQLite file path or postgres:// URL
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        username: String,
+        /// What the token is for (kept with it, shown in the audit log)
+        #[arg(long, default_value = "api")]
+        label: String,
+        /// Days until it expires (default: 90)
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -66,14 +81,22 @@ fn read_password(mut input: impl Read) -> anyhow::Result<String> {
 }
 
 pub fn user(command: UserCommand) -> anyhow::Result<ExitCode> {
-    let UserCommand::Add {
-        db,
-        username,
-        role,
-        region,
-        password_stdin: _,
-        display_name,
-    } = command;
+    let (db, username, role, region, display_name) = match command {
+        UserCommand::Add {
+            db,
+            username,
+            role,
+            region,
+            password_stdin: _,
+            display_name,
+        } => (db, username, role, region, display_name),
+        UserCommand::Token {
+            db,
+            username,
+            label,
+            days,
+        } => return token(&db, &username, &label, days),
+    };
     let Some(role) = Role::from_code(&role) else {
         bail!(
             "角色 {role:?} 无效，应为以下之一：{} / unknown role, expected one of: {}",
@@ -101,6 +124,29 @@ pub fn user(command: UserCommand) -> anyhow::Result<ExitCode> {
         user.username,
         user.role.label(),
         store.regions()?.path_name(user.region)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `minsheng user token`: prints a new bearer token for the API.
+fn token(db: &str, username: &str, label: &str, days: i64) -> anyhow::Result<ExitCode> {
+    if !(1..=3650).contains(&days) {
+        bail!("--days {days} 无效：应为 1 到 3650 / --days must be 1 to 3650");
+    }
+    let mut store = minsheng_app::registry::open(db)?;
+    let Some(user) = store.user(username)? else {
+        bail!("用户 {username:?} 不存在 / no such user");
+    };
+    let token = accounts::issue_api_token(
+        store.as_mut(),
+        &user,
+        label,
+        &Origin::cli(now()),
+        Some(chrono::TimeDelta::days(days)),
+    )?;
+    println!("{token}");
+    eprintln!(
+        "令牌只显示这一次，请妥善保存；请求时使用 Authorization: Bearer <令牌> / shown once: send it as Authorization: Bearer <token>"
     );
     Ok(ExitCode::SUCCESS)
 }

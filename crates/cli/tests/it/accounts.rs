@@ -151,3 +151,40 @@ fn bad_values_are_named_with_what_is_expected() {
     assert_eq!(o.status.code(), Some(2), "clap's usage error");
     assert!(text(&o).contains("--password-stdin"), "{}", text(&o));
 }
+
+#[test]
+fn a_token_is_printed_once_and_its_issue_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.sqlite");
+    assert!(
+        user_add(&db, "wang", "street", "510703001000", "a long secret\n")
+            .status
+            .success()
+    );
+    let o = minsheng(&[
+        "user",
+        "token",
+        "--db",
+        db.to_str().unwrap(),
+        "--username",
+        "wang",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let token = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+    assert_eq!(token.len(), 64, "{token}");
+    assert!(token.bytes().all(|b| b.is_ascii_hexdigit()));
+    let mut store = minsheng_store::open(db.to_str().unwrap()).unwrap();
+    let hash = minsheng_app::accounts::token_hash(&token);
+    assert_eq!(store.api_token(&hash).unwrap().unwrap().username, "wang");
+    let o = minsheng(&[
+        "user",
+        "token",
+        "--db",
+        db.to_str().unwrap(),
+        "--username",
+        "nobody",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("不存在"), "{}", text(&o));
+    assert!(audit_verify(&db).status.success());
+}

@@ -247,3 +247,50 @@ async fn an_edited_audit_row_is_detected() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_bearer_token_opens_the_api_within_its_users_jurisdiction_only() {
+    let app = App::new();
+    let mine = app.registry.households_under("510703001000");
+    let theirs = app.registry.households_under("510703003000");
+    let mut store = app.store();
+    let user = store.user("chengxiang").unwrap().unwrap();
+    let origin = minsheng_app::accounts::Origin::cli(chrono::Utc::now());
+    let token =
+        minsheng_app::accounts::issue_api_token(store.as_mut(), &user, "test", &origin, None)
+            .unwrap();
+    drop(store);
+    let get = |path: String, auth: String| {
+        axum::http::Request::get(path)
+            .header("authorization", auth)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let r = app
+        .send(get("/api/me".into(), format!("Bearer {token}")))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("\"region\":\"510703001000\""), "{}", r.body);
+    let r = app
+        .send(get(
+            format!("/api/households/{}", mine[0]),
+            format!("Bearer {token}"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("\"explanation\""));
+    for id in &theirs {
+        let r = app
+            .send(get(
+                format!("/api/households/{id}"),
+                format!("Bearer {token}"),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{id}");
+    }
+    // A wrong token is not signed in; a token is not accepted for pages.
+    let r = app.send(get("/api/me".into(), "Bearer 00".into())).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = app.send(get("/".into(), format!("Bearer {token}"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
