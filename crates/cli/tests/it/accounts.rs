@@ -161,14 +161,17 @@ fn a_token_is_printed_once_and_its_issue_audited() {
             .status
             .success()
     );
-    let o = minsheng(&[
-        "user",
-        "token",
-        "--db",
-        db.to_str().unwrap(),
-        "--username",
-        "wang",
-    ]);
+    let token_of = |user: &str| {
+        minsheng(&[
+            "user",
+            "token",
+            "--db",
+            db.to_str().unwrap(),
+            "--username",
+            user,
+        ])
+    };
+    let o = token_of("wang");
     assert!(o.status.success(), "{}", text(&o));
     let token = String::from_utf8_lossy(&o.stdout).trim().to_owned();
     assert_eq!(token.len(), 64, "{token}");
@@ -176,14 +179,7 @@ fn a_token_is_printed_once_and_its_issue_audited() {
     let mut store = minsheng_store::open(db.to_str().unwrap()).unwrap();
     let hash = minsheng_app::accounts::token_hash(&token);
     assert_eq!(store.api_token(&hash).unwrap().unwrap().username, "wang");
-    let o = minsheng(&[
-        "user",
-        "token",
-        "--db",
-        db.to_str().unwrap(),
-        "--username",
-        "nobody",
-    ]);
+    let o = token_of("nobody");
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("不存在"), "{}", text(&o));
     assert!(audit_verify(&db).status.success());
