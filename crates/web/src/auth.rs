@@ -280,6 +280,8 @@ pub async fn login(
     let outcome = with_store(&state, move |s, _| {
         match accounts::authenticate(s, &username, &password, &src, Utc::now()) {
             Ok(user) => {
+                // Expired sessions are swept whenever someone signs in.
+                s.delete_expired_sessions(&minsheng_model::audit::timestamp(Utc::now()))?;
                 let (token, _csrf) =
                     accounts::new_session(s, &user, &src, Utc::now(), accounts::SESSION_TTL)?;
                 Ok(Ok(token))

@@ -38,6 +38,19 @@ async fn not_signed_in_means_the_login_page_or_401() {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let r = app.get("/login", "").await;
     assert!(r.body.contains("用户名") && r.body.contains("type=\"password\""));
+    for h in [
+        "x-frame-options: DENY",
+        "x-content-type-options: nosniff",
+        "cache-control: no-store",
+    ] {
+        assert!(r.headers.contains(h), "{h}: {}", r.headers);
+    }
+    assert!(
+        r.headers
+            .contains("content-security-policy: default-src 'self'"),
+        "{}",
+        r.headers
+    );
     let c = r.cookies.join(" ");
     assert!(
         c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Secure"),

@@ -63,6 +63,10 @@ impl App {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("")
                 .to_owned(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| format!("{k}: {}\n", v.to_str().unwrap_or("")))
+                .collect(),
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
@@ -158,6 +162,8 @@ pub struct Resp {
     pub cookies: Vec<String>,
     pub location: Option<String>,
     pub content_type: String,
+    /// Every header as "name: value" lines.
+    pub headers: String,
     pub body: String,
 }
 
