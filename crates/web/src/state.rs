@@ -102,12 +102,24 @@ impl AppState {
     }
 }
 
+/// Store work running at once: a few per core. More only adds context switches and
+/// lock convoys on SQLite's one writer; waiting requests queue in order (tokio's
+/// semaphore is fair), which keeps the slowest answers close to the typical one.
+fn store_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores * 2)
+    })
+}
+
 /// Runs `f` with a pooled store on the blocking pool.
 pub async fn with_store<T, F>(state: &Shared, f: F) -> Result<T, WebError>
 where
     T: Send + 'static,
     F: FnOnce(&mut dyn Store, &AppState) -> Result<T, WebError> + Send + 'static,
 {
+    let _slot = store_slots().acquire().await.map_err(WebError::internal)?;
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
         let mut store = state.pool.take()?;
