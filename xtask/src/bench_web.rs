@@ -177,7 +177,7 @@ fn load(
             .map(|u| {
                 s.spawn(move || -> Result<(Vec<u64>, u64)> {
                     let mut c = connect(port)?;
-                    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (u as u64 + 1) * 0x2545_F491);
+                    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((u as u64 + 1) * 0x2545_F491));
                     let headers = format!("Cookie: {cookie}\r\n");
                     let (mut lat, mut bad) = (Vec::new(), 0u64);
                     loop {

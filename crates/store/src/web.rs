@@ -214,7 +214,30 @@ const DENSE: i64 = 10_000;
 
 /// Whether `from_where` (`FROM … WHERE …`) matches at least [`DENSE`] rows; reads at
 /// most that many index entries.
+///
+/// The answer only chooses a plan — either plan returns the same households — so it is
+/// remembered for the process (a few thousand entries at most): a street's size or a
+/// surname's frequency does not change between two searches, and the probe cost about as
+/// much as the search itself.
 fn dense(db: &mut dyn Sql, from_where: &str, params: &[Param<'_>]) -> Result<bool, StoreError> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashMap<String, bool>>> = OnceLock::new();
+    let key = format!("{from_where}{params:?}");
+    let seen = SEEN.get_or_init(Mutex::default);
+    if let Some(&d) = seen.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Ok(d);
+    }
+    let d = probe(db, from_where, params)?;
+    let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+    if seen.len() >= 4096 {
+        seen.clear();
+    }
+    seen.insert(key, d);
+    Ok(d)
+}
+
+fn probe(db: &mut dyn Sql, from_where: &str, params: &[Param<'_>]) -> Result<bool, StoreError> {
     let mut n = 0;
     db.each(
         &format!("SELECT count(*) FROM (SELECT 1 {from_where} LIMIT {DENSE}) AS probe"),
