@@ -3,6 +3,7 @@
 mod accounts;
 mod backends;
 mod batch;
+mod bulk;
 mod coverage;
 mod explain;
 mod households;

@@ -17,7 +17,8 @@ use minsheng_model::{
     SinkError,
 };
 
-struct HouseholdRow {
+/// What the frame keeps of a household record.
+pub struct HouseholdRow {
     region: RegionCode,
     area: Option<Area>,
     savings: Option<i64>,
@@ -25,8 +26,21 @@ struct HouseholdRow {
     vehicles: Option<i64>,
 }
 
-struct PersonRow {
-    household: u32,
+impl From<&Household> for HouseholdRow {
+    fn from(h: &Household) -> Self {
+        HouseholdRow {
+            region: h.region_code,
+            area: h.area,
+            savings: h.savings.map(|f| f.0),
+            houses: h.houses.map(i64::from),
+            vehicles: h.vehicles.map(i64::from),
+        }
+    }
+}
+
+/// What the frame keeps of a person record; `household` is the household's number.
+pub struct PersonRow {
+    pub household: u32,
     sex: Sex,
     birth_date: Date,
     deceased_on: Option<Date>,
@@ -41,15 +55,73 @@ struct PersonRow {
     orphan: Option<bool>,
 }
 
-struct StayRow {
+impl PersonRow {
+    /// Person `p` of household number `household`.
+    pub fn new(p: &Person, household: u32) -> Self {
+        PersonRow {
+            household,
+            sex: p.sex,
+            birth_date: p.birth_date,
+            deceased_on: p.deceased_on,
+            relation: p.relation,
+            disability_grade: p.disability_grade.map(i64::from),
+            disability_kind: p.disability_kind,
+            self_care: p.self_care,
+            employment: p.employment,
+            incomes: [
+                p.wage_income,
+                p.business_income,
+                p.property_income,
+                p.transfer_income,
+            ]
+            .map(|f| f.map(|f| f.0)),
+            illness: p.illness,
+            capable_supporter: p.capable_supporter,
+            orphan: p.orphan,
+        }
+    }
+}
+
+/// What the frame keeps of a stay record; `person` is the person's number.
+pub struct StayRow {
     id: Box<str>,
-    person: u32,
+    pub person: u32,
     admit_date: Date,
     discharge_date: Date,
     level: HospitalLevel,
     in_district: bool,
     total_cost: i64,
     covered_cost: i64,
+}
+
+impl StayRow {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Stay `s` of person number `person`.
+    pub fn new(s: &HospitalStay, person: u32) -> Self {
+        StayRow {
+            person,
+            admit_date: s.admit_date,
+            discharge_date: s.discharge_date,
+            level: s.hospital_level,
+            in_district: s.in_district,
+            total_cost: s.total_cost.0,
+            covered_cost: s.covered_cost.0,
+            id: s.stay_id.as_str().into(),
+        }
+    }
+}
+
+/// A registry numbered for the frame, every reference resolved: household `i` is
+/// `household_ids[i]` and `households[i]`; persons and stays refer by number.
+pub struct Parts {
+    pub household_ids: Vec<Box<str>>,
+    pub households: Vec<HouseholdRow>,
+    pub person_ids: Vec<Box<str>>,
+    pub persons: Vec<PersonRow>,
+    pub stays: Vec<StayRow>,
 }
 
 /// Collects households, persons and stays; see the module docs.
@@ -91,13 +163,7 @@ fn fill<T>(
 impl RecordSink for FrameBuilder {
     fn household(&mut self, h: &Household) -> Result<(), SinkError> {
         let (i, _) = self.household_ids.intern(&h.household_id);
-        let row = HouseholdRow {
-            region: h.region_code,
-            area: h.area,
-            savings: h.savings.map(|f| f.0),
-            houses: h.houses.map(i64::from),
-            vehicles: h.vehicles.map(i64::from),
-        };
+        let row = HouseholdRow::from(h);
         fill(
             slot(&mut self.households, i),
             row,
@@ -113,27 +179,7 @@ impl RecordSink for FrameBuilder {
         let (household, _) = self.household_ids.intern(&p.household_id);
         slot(&mut self.households, household);
         let (i, _) = self.person_ids.intern(&p.person_id);
-        let row = PersonRow {
-            household,
-            sex: p.sex,
-            birth_date: p.birth_date,
-            deceased_on: p.deceased_on,
-            relation: p.relation,
-            disability_grade: p.disability_grade.map(i64::from),
-            disability_kind: p.disability_kind,
-            self_care: p.self_care,
-            employment: p.employment,
-            incomes: [
-                p.wage_income,
-                p.business_income,
-                p.property_income,
-                p.transfer_income,
-            ]
-            .map(|f| f.map(|f| f.0)),
-            illness: p.illness,
-            capable_supporter: p.capable_supporter,
-            orphan: p.orphan,
-        };
+        let row = PersonRow::new(p, household);
         fill(slot(&mut self.persons, i), row, &mut self.duplicate, || {
             FrameError::Duplicate {
                 id: p.person_id.clone(),
@@ -145,16 +191,7 @@ impl RecordSink for FrameBuilder {
     fn stay(&mut self, s: &HospitalStay) -> Result<(), SinkError> {
         let (person, _) = self.person_ids.intern(&s.person_id);
         slot(&mut self.persons, person);
-        self.stays.push(StayRow {
-            id: s.stay_id.as_str().into(),
-            person,
-            admit_date: s.admit_date,
-            discharge_date: s.discharge_date,
-            level: s.hospital_level,
-            in_district: s.in_district,
-            total_cost: s.total_cost.0,
-            covered_cost: s.covered_cost.0,
-        });
+        self.stays.push(StayRow::new(s, person));
         Ok(())
     }
 
@@ -195,10 +232,6 @@ impl FrameBuilder {
         if let Some(e) = self.duplicate {
             return Err(e);
         }
-        let month_end = month
-            .checked_add_months(Months::new(1))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(month);
         let FrameBuilder {
             household_ids,
             households,
@@ -224,105 +257,125 @@ impl FrameBuilder {
                 person: person_ids.name(p as u32).to_owned(),
             });
         }
-        let households: Vec<HouseholdRow> = households.into_iter().flatten().collect();
-        let persons: Vec<PersonRow> = persons.into_iter().flatten().collect();
-
-        let mut hh_order: Vec<u32> = (0..households.len() as u32).collect();
-        order_by(&mut hh_order, |a, b| {
-            household_ids.name(a).cmp(household_ids.name(b))
-        });
-        let mut hh_pos = vec![0u32; households.len()];
-        for (k, &h) in hh_order.iter().enumerate() {
-            hh_pos[h as usize] = k as u32;
-        }
-
-        let mut p_order: Vec<u32> = (0..persons.len() as u32)
-            .filter(|&p| counted_in(persons[p as usize].deceased_on, month))
-            .collect();
-        order_by(&mut p_order, |a, b| {
-            let key = |p: u32| {
-                (
-                    hh_pos[persons[p as usize].household as usize],
-                    person_ids.name(p),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
-        let mut p_pos = vec![u32::MAX; persons.len()];
-        for (k, &p) in p_order.iter().enumerate() {
-            p_pos[p as usize] = k as u32;
-        }
-
-        let mut s_order: Vec<u32> = (0..stays.len() as u32)
-            .filter(|&s| {
-                let s = &stays[s as usize];
-                s.discharge_date <= month_end && p_pos[s.person as usize] != u32::MAX
-            })
-            .collect();
-        order_by(&mut s_order, |a, b| {
-            let key = |s: u32| {
-                let s = &stays[s as usize];
-                (p_pos[s.person as usize], s.discharge_date, s.id.as_bytes())
-            };
-            key(a).cmp(&key(b))
-        });
-
-        let mut hh_names = household_ids.into_names();
-        let mut p_names = person_ids.into_names();
-        let mut stays = stays;
-        let per_chunk = per_chunk.max(1);
-        let mut frames = Vec::new();
-        let (mut p_at, mut s_at) = (0usize, 0usize);
-        for chunk in hh_order.chunks(per_chunk) {
-            let mut f = Frame {
-                month,
-                ..Frame::default()
-            };
-            let (p0, s0) = (p_at, s_at);
-            for (local, &h) in chunk.iter().enumerate() {
-                let row = &households[h as usize];
-                let hs = &mut f.households;
-                hs.id.push(std::mem::take(&mut hh_names[h as usize]));
-                hs.region.push(row.region);
-                hs.area.push(row.area);
-                hs.savings.push(row.savings);
-                hs.houses.push(row.houses);
-                hs.vehicles.push(row.vehicles);
-                let begin = (p_at - p0) as u32;
-                while let Some(&p) = p_order.get(p_at)
-                    && persons[p as usize].household == h
-                {
-                    push_person(
-                        &mut f,
-                        &persons[p as usize],
-                        std::mem::take(&mut p_names[p as usize]),
-                        local as u32,
-                        month,
-                    );
-                    let first = (s_at - s0) as u32;
-                    while let Some(&s) = s_order.get(s_at)
-                        && stays[s as usize].person == p
-                    {
-                        let s = &mut stays[s as usize];
-                        let person = (p_at - p0) as u32;
-                        push_stay(&mut f, s, person);
-                        s_at += 1;
-                    }
-                    f.persons.stays.push(first..(s_at - s0) as u32);
-                    p_at += 1;
-                }
-                f.households.members.push(begin..(p_at - p0) as u32);
-            }
-            frames.push(f);
-        }
-        if frames.is_empty() {
-            frames.push(Frame {
-                month,
-                ..Frame::default()
-            });
-        }
-        Ok(frames)
+        let parts = Parts {
+            household_ids: household_ids.into_names(),
+            households: households.into_iter().flatten().collect(),
+            person_ids: person_ids.into_names(),
+            persons: persons.into_iter().flatten().collect(),
+            stays,
+        };
+        Ok(assemble(parts, month, per_chunk))
     }
+}
+
+/// Lays `parts` out for the month starting `month` (its first day), in chunks of at most
+/// `per_chunk` households (at least one chunk, possibly empty): households by id, persons
+/// counted in the month by household then id, stays up to the month's end in
+/// medical-chain order. Input already in that order is never sorted.
+pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
+    let month_end = month
+        .checked_add_months(Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(month);
+    let Parts {
+        household_ids: mut hh_names,
+        households,
+        person_ids: mut p_names,
+        persons,
+        mut stays,
+    } = parts;
+    let mut hh_order: Vec<u32> = (0..households.len() as u32).collect();
+    order_by(&mut hh_order, |a, b| {
+        hh_names[a as usize].cmp(&hh_names[b as usize])
+    });
+    let mut hh_pos = vec![0u32; households.len()];
+    for (k, &h) in hh_order.iter().enumerate() {
+        hh_pos[h as usize] = k as u32;
+    }
+
+    let mut p_order: Vec<u32> = (0..persons.len() as u32)
+        .filter(|&p| counted_in(persons[p as usize].deceased_on, month))
+        .collect();
+    order_by(&mut p_order, |a, b| {
+        let key = |p: u32| {
+            (
+                hh_pos[persons[p as usize].household as usize],
+                &*p_names[p as usize],
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let mut p_pos = vec![u32::MAX; persons.len()];
+    for (k, &p) in p_order.iter().enumerate() {
+        p_pos[p as usize] = k as u32;
+    }
+
+    let mut s_order: Vec<u32> = (0..stays.len() as u32)
+        .filter(|&s| {
+            let s = &stays[s as usize];
+            s.discharge_date <= month_end && p_pos[s.person as usize] != u32::MAX
+        })
+        .collect();
+    order_by(&mut s_order, |a, b| {
+        let key = |s: u32| {
+            let s = &stays[s as usize];
+            (p_pos[s.person as usize], s.discharge_date, s.id.as_bytes())
+        };
+        key(a).cmp(&key(b))
+    });
+
+    let per_chunk = per_chunk.max(1);
+    let mut frames = Vec::new();
+    let (mut p_at, mut s_at) = (0usize, 0usize);
+    for chunk in hh_order.chunks(per_chunk) {
+        let mut f = Frame {
+            month,
+            ..Frame::default()
+        };
+        let (p0, s0) = (p_at, s_at);
+        for (local, &h) in chunk.iter().enumerate() {
+            let row = &households[h as usize];
+            let hs = &mut f.households;
+            hs.id.push(std::mem::take(&mut hh_names[h as usize]));
+            hs.region.push(row.region);
+            hs.area.push(row.area);
+            hs.savings.push(row.savings);
+            hs.houses.push(row.houses);
+            hs.vehicles.push(row.vehicles);
+            let begin = (p_at - p0) as u32;
+            while let Some(&p) = p_order.get(p_at)
+                && persons[p as usize].household == h
+            {
+                push_person(
+                    &mut f,
+                    &persons[p as usize],
+                    std::mem::take(&mut p_names[p as usize]),
+                    local as u32,
+                    month,
+                );
+                let first = (s_at - s0) as u32;
+                while let Some(&s) = s_order.get(s_at)
+                    && stays[s as usize].person == p
+                {
+                    let s = &mut stays[s as usize];
+                    let person = (p_at - p0) as u32;
+                    push_stay(&mut f, s, person);
+                    s_at += 1;
+                }
+                f.persons.stays.push(first..(s_at - s0) as u32);
+                p_at += 1;
+            }
+            f.households.members.push(begin..(p_at - p0) as u32);
+        }
+        frames.push(f);
+    }
+    if frames.is_empty() {
+        frames.push(Frame {
+            month,
+            ..Frame::default()
+        });
+    }
+    frames
 }
 
 fn push_person(f: &mut Frame, p: &PersonRow, id: Box<str>, household: u32, month: Date) {

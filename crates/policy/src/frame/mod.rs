@@ -14,7 +14,7 @@
 
 mod build;
 
-pub use build::FrameBuilder;
+pub use build::{FrameBuilder, HouseholdRow, Parts, PersonRow, StayRow, assemble};
 use chrono::{Datelike, Months};
 use minsheng_model::{
     Area, Date, DisabilityKind, Employment, HospitalLevel, Illness, RegionCode, Registry, Relation,

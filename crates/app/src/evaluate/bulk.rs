@@ -1,0 +1,377 @@
+//! The fast road from interchange CSV files to frames, for data that is valid.
+//!
+//! [`load`] reads every file whole, cuts each into pieces at line ends and decodes the
+//! pieces on all cores with the import's own decoders (`minsheng_interchange::decode`:
+//! the same field rules, the same messages). Then it checks the import's cross-row rules
+//! for a batch into an empty registry on sorted id lists instead of hash tables:
+//! unique ids, every reference resolving (person → household, stay → person,
+//! event/enrollment → household and a person of that household), unique enrollment keys,
+//! exactly one head per household. Files written in id order, as exports and synthetic
+//! districts are, are checked without sorting.
+//!
+//! It only ever answers "these frames" or "give way": at the first row or rule the
+//! data breaks (or an XLSX sheet, or a file it cannot read) it stops, and the caller
+//! runs the exact import check ([`crate::import::check_files`]), which finds and reports
+//! every problem with its file, line and column. So valid data is loaded fast and
+//! invalid data is refused exactly as an import would refuse it; the tests hold the two
+//! roads to the same frames and the same verdicts.
+
+use minsheng_interchange::decode;
+use minsheng_interchange::source::{Header, Location, RawRow};
+use minsheng_interchange::{Source, Table};
+use minsheng_model::{Date, RegionTable, Relation};
+use minsheng_policy::frame::{Frame, HouseholdRow, Parts, PersonRow, StayRow, assemble};
+use rayon::prelude::*;
+use std::cmp::Ordering;
+use std::path::PathBuf;
+
+/// Why the fast road gave way to the exact check (what it saw first, for tracing; the
+/// exact check says it properly).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GiveWay(pub String);
+
+fn give_way<T>(why: impl Into<String>) -> Result<T, GiveWay> {
+    Err(GiveWay(why.into()))
+}
+
+/// Pieces a file's data rows are cut into for decoding: a few per core, so that an
+/// uneven piece does not leave a core idle.
+const PIECES_PER_THREAD: usize = 4;
+
+/// One CSV table read whole: its header and the bytes of its data rows.
+struct TableBytes {
+    table: Table,
+    header: Header,
+    bytes: Vec<u8>,
+    data_start: usize,
+}
+
+impl TableBytes {
+    fn read(source: &Source) -> Result<TableBytes, GiveWay> {
+        let Location::Csv(path) = &source.location else {
+            return give_way(format!("{}: XLSX", source.label()));
+        };
+        let reader = source
+            .open()
+            .or_else(|e| give_way(format!("{}: {e}", source.label())))?;
+        if !reader.header_ok() {
+            return give_way(format!("{}: header", source.label()));
+        }
+        let data_start = usize::try_from(reader.bytes_read()).unwrap_or(usize::MAX);
+        let header = reader.header;
+        let bytes =
+            std::fs::read(path).or_else(|e| give_way(format!("{}: {e}", path.display())))?;
+        if data_start > bytes.len() {
+            return give_way(format!("{}: changed while read", path.display()));
+        }
+        Ok(TableBytes {
+            table: source.table,
+            header,
+            bytes,
+            data_start,
+        })
+    }
+
+    /// The data rows cut into pieces at line ends. A file with a quote character is one
+    /// piece: a quoted cell may hold a line end.
+    fn pieces(&self) -> Vec<&[u8]> {
+        let body = &self.bytes[self.data_start..];
+        let wanted = rayon::current_num_threads() * PIECES_PER_THREAD;
+        if body.contains(&b'"') || wanted < 2 {
+            return vec![body];
+        }
+        let target = body.len() / wanted + 1;
+        let mut pieces = Vec::with_capacity(wanted);
+        let mut rest = body;
+        while rest.len() > target {
+            let cut = rest[target..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(rest.len(), |i| target + i + 1);
+            let (piece, tail) = rest.split_at(cut);
+            pieces.push(piece);
+            rest = tail;
+        }
+        if !rest.is_empty() {
+            pieces.push(rest);
+        }
+        pieces
+    }
+
+    /// Every non-blank row of every piece through `decode`, pieces in parallel; the
+    /// rows in file order.
+    fn decode<T: Send>(
+        &self,
+        decode: impl Fn(&RawRow<'_>) -> Option<T> + Sync,
+    ) -> Result<Vec<T>, GiveWay> {
+        let table = self.table;
+        let per_piece: Vec<Vec<T>> = self
+            .pieces()
+            .into_par_iter()
+            .map(|piece| {
+                let mut rdr = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(piece);
+                let mut record = csv::StringRecord::new();
+                let lines = piece.iter().filter(|&&b| b == b'\n').count() + 1;
+                let mut out = Vec::with_capacity(lines);
+                loop {
+                    match rdr.read_record(&mut record) {
+                        Ok(false) => return Ok(out),
+                        Ok(true) if record.iter().all(|c| c.trim().is_empty()) => {}
+                        Ok(true) => {
+                            let row = RawRow {
+                                line: 0,
+                                index: 0,
+                                record: &record,
+                                header: &self.header,
+                            };
+                            match decode(&row) {
+                                Some(v) => out.push(v),
+                                None => return give_way(format!("{table}: a refused row")),
+                            }
+                        }
+                        Err(e) => return give_way(format!("{table}: {e}")),
+                    }
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        let mut rows = Vec::with_capacity(per_piece.iter().map(Vec::len).sum());
+        for piece in per_piece {
+            rows.extend(piece);
+        }
+        Ok(rows)
+    }
+}
+
+/// Ids sorted, each with its number (its position in the file), for lookups.
+struct SortedIds<'a> {
+    sorted: Vec<(&'a str, u32)>,
+}
+
+impl<'a> SortedIds<'a> {
+    /// The ids of `ids` (numbered by position); gives way on a repeated id.
+    fn new(ids: impl Iterator<Item = &'a str>, what: &str) -> Result<Self, GiveWay> {
+        let mut sorted: Vec<(&str, u32)> = ids.zip(0u32..).collect();
+        if !sorted.is_sorted_by(|a, b| a.0 < b.0) {
+            sorted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+        }
+        unique(&sorted, |a, b| a.0 == b.0, what)?;
+        Ok(SortedIds { sorted })
+    }
+
+    /// The number of `id`. `cursor` is where the last lookup ended: lookups in id order
+    /// (persons grouped by household, stays by person) find their id at or just after
+    /// it, without a search.
+    fn find(&self, id: &str, cursor: &mut usize) -> Option<u32> {
+        for at in [*cursor, *cursor + 1] {
+            if let Some(&(s, n)) = self.sorted.get(at)
+                && s == id
+            {
+                *cursor = at;
+                return Some(n);
+            }
+        }
+        let at = self.sorted.binary_search_by(|(s, _)| (*s).cmp(id)).ok()?;
+        *cursor = at;
+        Some(self.sorted[at].1)
+    }
+
+    /// `find` for every item of `items` (in parallel pieces, one cursor each); gives way
+    /// when one is missing.
+    fn find_all<T: Sync>(
+        &self,
+        items: &[T],
+        id: impl Fn(&T) -> &str + Sync,
+        what: &str,
+    ) -> Result<Vec<u32>, GiveWay> {
+        let piece = items.len() / (rayon::current_num_threads() * PIECES_PER_THREAD) + 1;
+        let found: Vec<Vec<u32>> = items
+            .par_chunks(piece)
+            .map(|items| {
+                let mut cursor = 0;
+                items
+                    .iter()
+                    .map(|t| self.find(id(t), &mut cursor))
+                    .collect::<Option<Vec<u32>>>()
+                    .ok_or_else(|| GiveWay(format!("{what}: unknown reference")))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(found.into_iter().flatten().collect())
+    }
+}
+
+/// Gives way when two neighbours of the sorted `v` are equal.
+fn unique<T: Sync>(v: &[T], eq: impl Fn(&T, &T) -> bool + Sync, what: &str) -> Result<(), GiveWay> {
+    if v.par_windows(2).any(|w| eq(&w[0], &w[1])) {
+        return give_way(format!("{what}: a repeated id"));
+    }
+    Ok(())
+}
+
+struct PersonIn {
+    id: Box<str>,
+    household: String,
+    row: PersonRow,
+    is_head: bool,
+}
+
+struct StayIn {
+    person: String,
+    row: StayRow,
+}
+
+/// An event or enrollment: what its references and key need.
+struct LinkIn {
+    key: (String, String, String),
+    household: String,
+    person: Option<String>,
+}
+
+/// The frames of the valid interchange files in `paths` for the month starting `month`,
+/// in chunks of `per_chunk` households; see the module docs.
+pub fn load(
+    paths: &[PathBuf],
+    regions: &RegionTable,
+    month: Date,
+    per_chunk: usize,
+) -> Result<Vec<Frame>, GiveWay> {
+    let (sources, _notices) =
+        minsheng_interchange::discover(paths).or_else(|e| give_way(e.to_string()))?;
+    let tables: Vec<TableBytes> = sources
+        .par_iter()
+        .map(TableBytes::read)
+        .collect::<Result<_, _>>()?;
+    let table = |t: Table| tables.iter().find(|b| b.table == t);
+    let Some(households_file) = table(Table::Households) else {
+        return give_way("no households table");
+    };
+
+    let households: Vec<(Box<str>, HouseholdRow)> = households_file.decode(|row| {
+        let h = decode::household(row, regions).ok()?;
+        let row = HouseholdRow::from(&h);
+        Some((h.household_id.into_boxed_str(), row))
+    })?;
+    let persons: Vec<PersonIn> = match table(Table::Persons) {
+        None => Vec::new(),
+        Some(file) => file.decode(|row| {
+            let p = decode::person(row).ok()?;
+            let row = PersonRow::new(&p, u32::MAX);
+            Some(PersonIn {
+                id: p.person_id.into_boxed_str(),
+                household: p.household_id,
+                row,
+                is_head: p.relation == Relation::Head,
+            })
+        })?,
+    };
+    let stays: Vec<StayIn> = match table(Table::HospitalStays) {
+        None => Vec::new(),
+        Some(file) => file.decode(|row| {
+            let s = decode::stay(row).ok()?;
+            Some(StayIn {
+                row: StayRow::new(&s, u32::MAX),
+                person: s.person_id,
+            })
+        })?,
+    };
+    let events: Vec<LinkIn> = match table(Table::Events) {
+        None => Vec::new(),
+        Some(file) => file.decode(|row| {
+            let e = decode::event(row).ok()?;
+            Some(LinkIn {
+                key: (e.event_id, String::new(), String::new()),
+                household: e.household_id,
+                person: e.person_id,
+            })
+        })?,
+    };
+    let enrollments: Vec<LinkIn> = match table(Table::Enrollments) {
+        None => Vec::new(),
+        Some(file) => file.decode(|row| {
+            let e = decode::enrollment(row).ok()?;
+            let person = e.person_id.clone().unwrap_or_default();
+            Some(LinkIn {
+                key: (e.household_id.clone(), person, e.program),
+                household: e.household_id,
+                person: e.person_id,
+            })
+        })?,
+    };
+    drop(tables);
+
+    let household_ids = SortedIds::new(households.iter().map(|h| &*h.0), "households")?;
+    let person_households = household_ids.find_all(&persons, |p| &p.household, "persons")?;
+    let mut heads = vec![0u32; households.len()];
+    for (p, &h) in persons.iter().zip(&person_households) {
+        heads[h as usize] += u32::from(p.is_head);
+    }
+    if heads.iter().any(|&n| n != 1) {
+        return give_way("a household without exactly one head");
+    }
+    let person_ids = SortedIds::new(persons.iter().map(|p| &*p.id), "persons")?;
+    let stay_persons = person_ids.find_all(&stays, |s| &s.person, "hospital_stays")?;
+    SortedIds::new(stays.iter().map(|s| s.row.id()), "hospital_stays")?;
+    for (links, what) in [(&events, "events"), (&enrollments, "enrollments")] {
+        check_links(links, &household_ids, &person_ids, &person_households, what)?;
+    }
+
+    let (household_ids, households): (Vec<_>, Vec<_>) = households.into_iter().unzip();
+    let (person_ids, persons): (Vec<_>, Vec<_>) = persons
+        .into_iter()
+        .zip(person_households)
+        .map(|(mut p, h)| {
+            p.row.household = h;
+            (p.id, p.row)
+        })
+        .unzip();
+    let stays = stays
+        .into_iter()
+        .zip(stay_persons)
+        .map(|(mut s, p)| {
+            s.row.person = p;
+            s.row
+        })
+        .collect();
+    let parts = Parts {
+        household_ids,
+        households,
+        person_ids,
+        persons,
+        stays,
+    };
+    Ok(assemble(parts, month, per_chunk))
+}
+
+/// Events or enrollments: keys unique, the household known, the person (if named) known
+/// and a member of that household.
+fn check_links(
+    links: &[LinkIn],
+    households: &SortedIds<'_>,
+    persons: &SortedIds<'_>,
+    person_households: &[u32],
+    what: &str,
+) -> Result<(), GiveWay> {
+    let ok = links.par_iter().all(|l| {
+        let (mut hc, mut pc) = (0, 0);
+        let Some(h) = households.find(&l.household, &mut hc) else {
+            return false;
+        };
+        match &l.person {
+            None => true,
+            Some(p) => persons
+                .find(p, &mut pc)
+                .is_some_and(|p| person_households[p as usize] == h),
+        }
+    });
+    if !ok {
+        return give_way(format!("{what}: unknown reference"));
+    }
+    let mut keys: Vec<&(String, String, String)> = links.iter().map(|l| &l.key).collect();
+    let in_order = |a: &&(String, String, String), b: &&(String, String, String)| a.cmp(b);
+    if !keys.is_sorted_by(|a, b| in_order(a, b) == Ordering::Less) {
+        keys.par_sort_unstable_by(in_order);
+    }
+    unique(&keys, |a, b| a == b, what)
+}

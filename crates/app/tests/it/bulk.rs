@@ -1,0 +1,176 @@
+//! The fast load of valid CSV (`evaluate::bulk`) held to the exact road (the import's
+//! check feeding the frame builder): the same frames on valid data in any row order and
+//! with quoted cells, and on broken data both refuse — the fast road by giving way.
+
+use crate::support::{Batch, date, enrollment, event, person, stay};
+use minsheng_app::evaluate::bulk;
+use minsheng_app::import::{self, NoProgress};
+use minsheng_policy::frame::{Frame, FrameBuilder};
+use std::path::{Path, PathBuf};
+
+const MONTH: &str = "2024-06-01";
+
+/// The exact road: `Err` with the number of refused rows.
+fn exact(dir: &Path) -> Result<String, u64> {
+    let regions = minsheng_interchange::regions::default_table();
+    let mut builder = FrameBuilder::default();
+    let summary = import::check_files(
+        &[dir.to_path_buf()],
+        &regions,
+        &NoProgress,
+        &mut |_| {},
+        &mut builder,
+    )
+    .unwrap();
+    if summary.rows_rejected > 0 {
+        return Err(summary.rows_rejected);
+    }
+    Ok(shown(&builder.finish(date(MONTH), 64).unwrap()))
+}
+
+fn fast(dir: &Path) -> Result<String, bulk::GiveWay> {
+    let regions = minsheng_interchange::regions::default_table();
+    bulk::load(&[dir.to_path_buf()], &regions, date(MONTH), 64).map(|f| shown(&f))
+}
+
+/// Frames compared as their full debug text (every column of every chunk).
+fn shown(frames: &[Frame]) -> String {
+    format!("{frames:?}")
+}
+
+fn synthetic(dir: &Path, households: u64) -> PathBuf {
+    let cfg = minsheng_app::synth::SynthConfig {
+        households,
+        seed: 11,
+        month: date(MONTH),
+    };
+    let data = dir.join("district");
+    minsheng_app::synth::synth_to_dir(&cfg, &data).unwrap();
+    data
+}
+
+/// Rewrites `file` in `dir` keeping its header line: `edit` gets the data lines.
+fn edit_lines(dir: &Path, file: &str, edit: impl FnOnce(&mut Vec<String>)) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header = lines.remove(0);
+    edit(&mut lines);
+    lines.insert(0, header);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn valid_district_gives_the_same_frames_on_both_roads() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = synthetic(dir.path(), 600);
+    let want = exact(&data).unwrap();
+    assert_eq!(fast(&data).unwrap(), want);
+    assert!(
+        want.contains("H0000600"),
+        "the last household is in the frames"
+    );
+
+    // Every file backwards: the fast road sorts instead of trusting the order.
+    for file in [
+        "households.csv",
+        "persons.csv",
+        "hospital_stays.csv",
+        "events.csv",
+        "enrollments.csv",
+    ] {
+        edit_lines(&data, file, |l| l.reverse());
+    }
+    assert_eq!(exact(&data).unwrap(), want);
+    assert_eq!(fast(&data).unwrap(), want);
+}
+
+#[test]
+fn a_quoted_cell_and_crlf_line_ends_load_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = synthetic(dir.path(), 50);
+    let path = data.join("households.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // The address is the last column: quote it, with a comma and a line end inside.
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let cells: Vec<&str> = lines[1].split(',').take(6).collect();
+    lines[1] = format!("{},\"城厢, 一号\n二单元\"", cells.join(","));
+    std::fs::write(&path, lines.join("\r\n")).unwrap();
+    let want = exact(&data).unwrap();
+    assert_eq!(fast(&data).unwrap(), want);
+    assert!(want.contains("H0000050"));
+}
+
+/// A small valid batch: two families, a stay, an event and an enrollment.
+fn small() -> Batch {
+    Batch::new()
+        .family("H1", "P1", 1)
+        .family("H2", "P2", 2)
+        .add("hospital_stays", stay("S1", "P1"))
+        .add("events", event("E1", "H1", "P1"))
+        .add("enrollments", enrollment("H2", "P2", "dibao"))
+}
+
+#[test]
+fn every_broken_batch_is_refused_by_both_roads() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = small().write(&dir.path().join("ok"));
+    assert_eq!(fast(&ok).unwrap(), exact(&ok).unwrap());
+
+    let cases: Vec<(&str, Batch)> = vec![
+        ("duplicate household", small().family("H1", "P3", 3)),
+        (
+            "duplicate person",
+            small().add("persons", person("P2", "H2", "spouse", 4)),
+        ),
+        (
+            "unknown household",
+            small().add("persons", person("P5", "H9", "head", 5)),
+        ),
+        (
+            "two heads",
+            small().add("persons", person("P6", "H1", "head", 6)),
+        ),
+        (
+            "no head",
+            small().add("households", crate::support::household("H7")),
+        ),
+        (
+            "stay of nobody",
+            small().add("hospital_stays", stay("S2", "P9")),
+        ),
+        (
+            "duplicate stay",
+            small().add("hospital_stays", stay("S1", "P2")),
+        ),
+        (
+            "event of a stranger",
+            small().add("events", event("E2", "H1", "P2")),
+        ),
+        (
+            "duplicate event",
+            small().add("events", event("E1", "H2", "P2")),
+        ),
+        (
+            "enrollment of an unknown household",
+            small().add("enrollments", enrollment("H8", "", "dibao")),
+        ),
+        (
+            "duplicate enrollment",
+            small().add("enrollments", enrollment("H2", "P2", "dibao")),
+        ),
+        (
+            "a bad cell",
+            small().add(
+                "hospital_stays",
+                crate::support::with(stay("S3", "P1"), &[("total_cost", "abc")]),
+            ),
+        ),
+    ];
+    for (name, batch) in cases {
+        let data = batch.write(&dir.path().join(name.replace(' ', "-")));
+        let refused = exact(&data).expect_err(name);
+        assert!(refused >= 1, "{name}");
+        assert!(fast(&data).is_err(), "{name}: the fast road must give way");
+    }
+}
