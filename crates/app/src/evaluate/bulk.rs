@@ -9,6 +9,9 @@
 //! exactly one head per household. Files written in id order, as exports and synthetic
 //! districts are, are checked without sorting.
 //!
+//! Input of more than 8 GiB is streamed instead (the files are held in memory while
+//! they are decoded).
+//!
 //! It only ever answers "these frames" or "give way": at the first row or rule the
 //! data breaks (or an XLSX sheet, or a file it cannot read) it stops, and the caller
 //! runs the exact import check ([`crate::import::check_files`]), which finds and reports
@@ -37,6 +40,10 @@ fn give_way<T>(why: impl Into<String>) -> Result<T, GiveWay> {
 /// Pieces a file's data rows are cut into for decoding: a few per core, so that an
 /// uneven piece does not leave a core idle.
 const PIECES_PER_THREAD: usize = 4;
+
+/// Input larger than this takes the streaming road, which holds ids and columns but
+/// never the files themselves.
+const MAX_BYTES: u64 = 8 << 30;
 
 /// One CSV table read whole: its header and the bytes of its data rows.
 struct TableBytes {
@@ -239,6 +246,10 @@ pub fn load(
 ) -> Result<Vec<Frame>, GiveWay> {
     let (sources, _notices) =
         minsheng_interchange::discover(paths).or_else(|e| give_way(e.to_string()))?;
+    let bytes: u64 = sources.iter().map(Source::size_bytes).sum();
+    if bytes > MAX_BYTES {
+        return give_way(format!("{bytes} bytes of input: streamed instead"));
+    }
     let tables: Vec<TableBytes> = sources
         .par_iter()
         .map(TableBytes::read)
