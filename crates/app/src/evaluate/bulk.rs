@@ -19,6 +19,7 @@
 //! invalid data is refused exactly as an import would refuse it; the tests hold the two
 //! roads to the same frames and the same verdicts.
 
+use crate::import::{Phase, Progress};
 use minsheng_interchange::decode;
 use minsheng_interchange::source::{Header, Location, RawRow};
 use minsheng_interchange::{Source, Table};
@@ -27,6 +28,7 @@ use minsheng_policy::frame::{Frame, HouseholdRow, Parts, PersonRow, StayRow, ass
 use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// Why the fast road gave way to the exact check (what it saw first, for tracing; the
 /// exact check says it properly).
@@ -48,6 +50,7 @@ const MAX_BYTES: u64 = 8 << 30;
 /// One CSV table read whole: its header and the bytes of its data rows.
 struct TableBytes {
     table: Table,
+    label: String,
     header: Header,
     bytes: Vec<u8>,
     data_start: usize,
@@ -73,6 +76,7 @@ impl TableBytes {
         }
         Ok(TableBytes {
             table: source.table,
+            label: source.label(),
             header,
             bytes,
             data_start,
@@ -106,14 +110,21 @@ impl TableBytes {
     }
 
     /// Every non-blank row of every piece through `decode`, pieces in parallel; the
-    /// rows in file order.
+    /// rows in file order. `progress` hears of each piece decoded.
     fn decode<T: Send>(
         &self,
+        progress: &dyn Progress,
         decode: impl Fn(&RawRow<'_>) -> Option<T> + Sync,
     ) -> Result<Vec<T>, GiveWay> {
         let table = self.table;
-        let per_piece: Vec<Vec<T>> = self
-            .pieces()
+        let pieces = self.pieces();
+        progress.begin(
+            &self.label,
+            Phase::Check,
+            pieces.iter().map(|p| p.len() as u64).sum(),
+        );
+        let done = AtomicU64::new(0);
+        let per_piece: Result<Vec<Vec<T>>, GiveWay> = pieces
             .into_par_iter()
             .map(|piece| {
                 let mut rdr = csv::ReaderBuilder::new()
@@ -125,7 +136,11 @@ impl TableBytes {
                 let mut out = Vec::with_capacity(lines);
                 loop {
                     match rdr.read_record(&mut record) {
-                        Ok(false) => return Ok(out),
+                        Ok(false) => {
+                            let bytes = piece.len() as u64;
+                            progress.advance_to(done.fetch_add(bytes, Relaxed) + bytes);
+                            return Ok(out);
+                        }
                         Ok(true) if record.iter().all(|c| c.trim().is_empty()) => {}
                         Ok(true) => {
                             let row = RawRow {
@@ -143,7 +158,9 @@ impl TableBytes {
                     }
                 }
             })
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<_, _>>();
+        progress.end();
+        let per_piece = per_piece?;
         let mut rows = Vec::with_capacity(per_piece.iter().map(Vec::len).sum());
         for piece in per_piece {
             rows.extend(piece);
@@ -237,12 +254,14 @@ struct LinkIn {
 }
 
 /// The frames of the valid interchange files in `paths` for the month starting `month`,
-/// in chunks of `per_chunk` households; see the module docs.
+/// in chunks of `per_chunk` households, telling `progress` of the decoding; see the
+/// module docs.
 pub fn load(
     paths: &[PathBuf],
     regions: &RegionTable,
     month: Date,
     per_chunk: usize,
+    progress: &dyn Progress,
 ) -> Result<Vec<Frame>, GiveWay> {
     let (sources, _notices) =
         minsheng_interchange::discover(paths).or_else(|e| give_way(e.to_string()))?;
@@ -259,14 +278,14 @@ pub fn load(
         return give_way("no households table");
     };
 
-    let households: Vec<(Box<str>, HouseholdRow)> = households_file.decode(|row| {
+    let households: Vec<(Box<str>, HouseholdRow)> = households_file.decode(progress, |row| {
         let h = decode::household(row, regions).ok()?;
         let row = HouseholdRow::from(&h);
         Some((h.household_id.into_boxed_str(), row))
     })?;
     let persons: Vec<PersonIn> = match table(Table::Persons) {
         None => Vec::new(),
-        Some(file) => file.decode(|row| {
+        Some(file) => file.decode(progress, |row| {
             let p = decode::person(row).ok()?;
             let row = PersonRow::new(&p, u32::MAX);
             Some(PersonIn {
@@ -279,7 +298,7 @@ pub fn load(
     };
     let stays: Vec<StayIn> = match table(Table::HospitalStays) {
         None => Vec::new(),
-        Some(file) => file.decode(|row| {
+        Some(file) => file.decode(progress, |row| {
             let s = decode::stay(row).ok()?;
             Some(StayIn {
                 row: StayRow::new(&s, u32::MAX),
@@ -289,7 +308,7 @@ pub fn load(
     };
     let events: Vec<LinkIn> = match table(Table::Events) {
         None => Vec::new(),
-        Some(file) => file.decode(|row| {
+        Some(file) => file.decode(progress, |row| {
             let e = decode::event(row).ok()?;
             Some(LinkIn {
                 key: (e.event_id, String::new(), String::new()),
@@ -300,7 +319,7 @@ pub fn load(
     };
     let enrollments: Vec<LinkIn> = match table(Table::Enrollments) {
         None => Vec::new(),
-        Some(file) => file.decode(|row| {
+        Some(file) => file.decode(progress, |row| {
             let e = decode::enrollment(row).ok()?;
             let person = e.person_id.clone().unwrap_or_default();
             Some(LinkIn {

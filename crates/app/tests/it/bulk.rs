@@ -30,7 +30,7 @@ fn exact(dir: &Path) -> Result<String, u64> {
 
 fn fast(dir: &Path) -> Result<String, bulk::GiveWay> {
     let regions = minsheng_interchange::regions::default_table();
-    bulk::load(&[dir.to_path_buf()], &regions, date(MONTH), 64).map(|f| shown(&f))
+    bulk::load(&[dir.to_path_buf()], &regions, date(MONTH), 64, &NoProgress).map(|f| shown(&f))
 }
 
 /// Frames compared as their full debug text (every column of every chunk).
