@@ -273,62 +273,46 @@ pub fn load(
         .par_iter()
         .map(TableBytes::read)
         .collect::<Result<_, _>>()?;
-    let table = |t: Table| tables.iter().find(|b| b.table == t);
-    let Some(households_file) = table(Table::Households) else {
-        return give_way("no households table");
-    };
-
-    let households: Vec<(Box<str>, HouseholdRow)> = households_file.decode(progress, |row| {
-        let h = decode::household(row, regions).ok()?;
-        let row = HouseholdRow::from(&h);
-        Some((h.household_id.into_boxed_str(), row))
+    let households: Vec<(Box<str>, HouseholdRow)> =
+        rows_of(&tables, Table::Households, progress, |row| {
+            let h = decode::household(row, regions).ok()?;
+            let row = HouseholdRow::from(&h);
+            Some((h.household_id.into_boxed_str(), row))
+        })?;
+    let persons: Vec<PersonIn> = rows_of(&tables, Table::Persons, progress, |row| {
+        let p = decode::person(row).ok()?;
+        let row = PersonRow::new(&p, u32::MAX);
+        Some(PersonIn {
+            id: p.person_id.into_boxed_str(),
+            household: p.household_id,
+            row,
+            is_head: p.relation == Relation::Head,
+        })
     })?;
-    let persons: Vec<PersonIn> = match table(Table::Persons) {
-        None => Vec::new(),
-        Some(file) => file.decode(progress, |row| {
-            let p = decode::person(row).ok()?;
-            let row = PersonRow::new(&p, u32::MAX);
-            Some(PersonIn {
-                id: p.person_id.into_boxed_str(),
-                household: p.household_id,
-                row,
-                is_head: p.relation == Relation::Head,
-            })
-        })?,
-    };
-    let stays: Vec<StayIn> = match table(Table::HospitalStays) {
-        None => Vec::new(),
-        Some(file) => file.decode(progress, |row| {
-            let s = decode::stay(row).ok()?;
-            Some(StayIn {
-                row: StayRow::new(&s, u32::MAX),
-                person: s.person_id,
-            })
-        })?,
-    };
-    let events: Vec<LinkIn> = match table(Table::Events) {
-        None => Vec::new(),
-        Some(file) => file.decode(progress, |row| {
-            let e = decode::event(row).ok()?;
-            Some(LinkIn {
-                key: (e.event_id, String::new(), String::new()),
-                household: e.household_id,
-                person: e.person_id,
-            })
-        })?,
-    };
-    let enrollments: Vec<LinkIn> = match table(Table::Enrollments) {
-        None => Vec::new(),
-        Some(file) => file.decode(progress, |row| {
-            let e = decode::enrollment(row).ok()?;
-            let person = e.person_id.clone().unwrap_or_default();
-            Some(LinkIn {
-                key: (e.household_id.clone(), person, e.program),
-                household: e.household_id,
-                person: e.person_id,
-            })
-        })?,
-    };
+    let stays: Vec<StayIn> = rows_of(&tables, Table::HospitalStays, progress, |row| {
+        let s = decode::stay(row).ok()?;
+        Some(StayIn {
+            row: StayRow::new(&s, u32::MAX),
+            person: s.person_id,
+        })
+    })?;
+    let events: Vec<LinkIn> = rows_of(&tables, Table::Events, progress, |row| {
+        let e = decode::event(row).ok()?;
+        Some(LinkIn {
+            key: (e.event_id, String::new(), String::new()),
+            household: e.household_id,
+            person: e.person_id,
+        })
+    })?;
+    let enrollments: Vec<LinkIn> = rows_of(&tables, Table::Enrollments, progress, |row| {
+        let e = decode::enrollment(row).ok()?;
+        let (household, person, program) = e.key();
+        Some(LinkIn {
+            key: (household.to_owned(), person.to_owned(), program.to_owned()),
+            household: e.household_id,
+            person: e.person_id,
+        })
+    })?;
     drop(tables);
 
     let household_ids = SortedIds::new(households.iter().map(|h| &*h.0), "households")?;
@@ -372,6 +356,19 @@ pub fn load(
         stays,
     };
     Ok(assemble(parts, month, per_chunk))
+}
+
+/// The rows of `table` through `decode` (none when the batch has no such file).
+fn rows_of<T: Send>(
+    tables: &[TableBytes],
+    table: Table,
+    progress: &dyn Progress,
+    decode: impl Fn(&RawRow<'_>) -> Option<T> + Sync,
+) -> Result<Vec<T>, GiveWay> {
+    match tables.iter().find(|b| b.table == table) {
+        None => Ok(Vec::new()),
+        Some(file) => file.decode(progress, decode),
+    }
 }
 
 /// Events or enrollments: keys unique, the household known, the person (if named) known
