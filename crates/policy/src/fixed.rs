@@ -81,6 +81,21 @@ impl Fixed {
     }
 
     pub fn checked_mul(self, o: Fixed) -> R {
+        // A whole-number operand (a count, a multiple) needs no division at all.
+        if o.0 % ONE == 0 {
+            return self
+                .0
+                .checked_mul(o.0 / ONE)
+                .map(Fixed)
+                .ok_or(FixedError::Overflow);
+        }
+        if self.0 % ONE == 0 {
+            return o
+                .0
+                .checked_mul(self.0 / ONE)
+                .map(Fixed)
+                .ok_or(FixedError::Overflow);
+        }
         // The common case fits in 64 bits; 128-bit division is several times slower.
         if let Some(p) = self.0.checked_mul(o.0) {
             if p % ONE != 0 {
@@ -216,6 +231,23 @@ mod tests {
             let c = Fixed(v).ceil_to(Fixed(unit)).unwrap();
             let f = Fixed(v).floor_to(Fixed(unit)).unwrap();
             prop_assert!(f.0 <= v && v <= c.0 && c.0 - f.0 <= unit);
+        }
+
+        /// The shortcuts of `checked_mul` (a whole operand, a 64-bit product) give what
+        /// exact 128-bit arithmetic gives.
+        #[test]
+        fn products_are_the_exact_ones(
+            a in prop_oneof![any::<i64>(), (-10i64.pow(10)..10i64.pow(10)).prop_map(|k| k * ONE), -10i64.pow(13)..10i64.pow(13)],
+            b in prop_oneof![any::<i64>(), (-1000i64..1000).prop_map(|k| k * ONE), -10i64.pow(9)..10i64.pow(9)],
+        ) {
+            let p = i128::from(a) * i128::from(b);
+            let exact = if p % i128::from(ONE) != 0 {
+                Err(FixedError::Inexact)
+            } else {
+                fit(p / i128::from(ONE))
+            };
+            prop_assert_eq!(Fixed(a).checked_mul(Fixed(b)), exact);
+            prop_assert_eq!(Fixed(b).checked_mul(Fixed(a)), exact);
         }
     }
 }

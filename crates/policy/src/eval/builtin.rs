@@ -3,7 +3,7 @@
 //! `medical_self_paid_12m` (the 12-month self-pay that 支出型困难家庭 reads) and for
 //! `medical.csv`.
 
-use super::value::Col;
+use super::value::{Val, mask_of};
 use super::{Eval, EvalError, MedicalRow, Undecided};
 use crate::check::MEDICAL_CATEGORY;
 use crate::medical::{Category, ChainParams, ChainStay, Payment, chain};
@@ -20,7 +20,7 @@ fn window_start(month: minsheng_model::Date) -> minsheng_model::Date {
 /// 12-month self-pay.
 pub(crate) struct Medical {
     payments: Vec<Option<Payment>>,
-    self_paid_12m: Col,
+    self_paid_12m: Val,
 }
 
 impl Eval<'_> {
@@ -35,7 +35,7 @@ impl Eval<'_> {
             .unwrap_or_else(|| unreachable!("computed above")))
     }
 
-    pub(crate) fn medical_self_paid_12m(&mut self) -> Result<Col, EvalError> {
+    pub(crate) fn medical_self_paid_12m(&mut self) -> Result<Val, EvalError> {
         Ok(self.run_medical()?.self_paid_12m.clone())
     }
 
@@ -45,31 +45,29 @@ impl Eval<'_> {
         let category = self
             .variable(MEDICAL_CATEGORY)
             .cloned()
-            .unwrap_or_else(|| Col::constant(np, -1));
+            .unwrap_or(Val::Const(-1));
         let window_start = window_start(f.month);
-        let mut params: HashMap<minsheng_model::RegionCode, ChainParams> = HashMap::new();
+        let mut params: HashMap<u32, std::sync::Arc<Result<ChainParams, _>>> = HashMap::new();
         let mut payments = vec![None; f.stays.id.len()];
-        let mut e = Col {
-            v: vec![0; np],
-            m: vec![0; np],
-        };
+        let (mut self_paid, mut unknown) = (vec![0i64; np], vec![0u32; np]);
         for p in 0..np {
             let range = f.persons.stays[p].clone();
             if range.is_empty() {
                 continue;
             }
-            if category.m[p] != 0 {
+            let (code, category_unknown) = category.at(p);
+            if category_unknown != 0 {
                 // Unknown category: the 12-month self-pay is unknown only if a stay falls
                 // in the window; older stays do not count towards it.
                 if range
                     .clone()
                     .any(|s| f.stays.discharge_date[s as usize] >= window_start)
                 {
-                    e.m[p] = category.m[p];
+                    unknown[p] = category_unknown;
                 }
                 continue;
             }
-            let cat = match self.codes.name(category.v[p]) {
+            let cat = match self.codes.name(code) {
                 "tekun" => Category::Tekun,
                 "dibao" => Category::Dibao,
                 "edge" => Category::Edge,
@@ -81,14 +79,14 @@ impl Eval<'_> {
                 }
             };
             let h = f.persons.household[p] as usize;
-            let region = f.households.region[h];
+            let region = self.region_at[h];
             let cp = match params.entry(region) {
                 std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
-                std::collections::hash_map::Entry::Vacant(v) => v.insert(ChainParams::resolve(
-                    &self.pack.parameters,
-                    f.month,
-                    region,
-                )?),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(self.params.chain(region)),
+            };
+            let cp = match &**cp {
+                Ok(cp) => cp,
+                Err(e) => return Err(e.clone().into()),
             };
             let urban = f.households.area.get(h) == Some(Area::Urban);
             // Stays are in discharge order: each calendar year is one chain.
@@ -114,7 +112,7 @@ impl Eval<'_> {
                 for (k, pay) in chain(&stays, cat, urban, cp).into_iter().enumerate() {
                     let s = start + k;
                     if f.stays.discharge_date[s] >= window_start {
-                        e.v[p] += pay.self_paid * 1_000_000;
+                        self_paid[p] += pay.self_paid * 1_000_000;
                     }
                     payments[s] = Some(pay);
                 }
@@ -123,16 +121,20 @@ impl Eval<'_> {
         }
         Ok(Medical {
             payments,
-            self_paid_12m: e,
+            self_paid_12m: Val::many(self_paid, mask_of(unknown)),
         })
     }
 }
 
-/// `medical.csv` rows (M's year up to the end of M) and the persons whose chain cannot be
-/// decided (a stay that matters, an unknown category).
-pub(crate) fn medical_rows(
-    ev: &mut Eval<'_>,
-) -> Result<(Vec<MedicalRow>, Vec<Undecided>), EvalError> {
+/// `medical.csv` rows, and the undecided persons by index.
+pub(crate) type MedicalOutcome = (Vec<MedicalRow>, Vec<(usize, Undecided)>);
+
+/// The program name of an undecided medical chain.
+pub(crate) const MEDICAL: &str = "medical";
+
+/// `medical.csv` rows (M's year up to the end of M) and the persons (by index) whose
+/// chain cannot be decided (a stay that matters, an unknown category).
+pub(crate) fn medical_rows(ev: &mut Eval<'_>) -> Result<MedicalOutcome, EvalError> {
     let f = ev.frame;
     let year = f.month.year();
     let window_start = window_start(f.month);
@@ -146,15 +148,16 @@ pub(crate) fn medical_rows(
             let d = f.stays.discharge_date[s as usize];
             d.year() == year || d >= window_start
         });
-        let mask = category.as_ref().map_or(0, |c| c.m[p]);
+        let mask = category.as_ref().map_or(0, |c| c.mask(p));
         if matters && mask != 0 {
             let h = f.persons.household[p] as usize;
-            undecided.push(Undecided {
+            let row = Undecided {
                 household_id: f.households.id[h].to_string(),
                 person_id: Some(f.persons.id[p].to_string()),
-                program: "medical".into(),
+                program: MEDICAL.into(),
                 missing: super::missing(mask),
-            });
+            };
+            undecided.push((p, row));
             continue;
         }
         for s in range {

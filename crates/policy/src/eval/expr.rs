@@ -1,7 +1,7 @@
 //! One formula over one entity's units: names (inputs, variables, programs, built-ins,
 //! `household.x`, parameters), operators, calls and member aggregations.
 
-use super::value::Col;
+use super::value::{Mask, Val, choose, fallible, kleene, mask_of, total};
 use super::{Eval, EvalError};
 use crate::check::{HOUSEHOLD_INPUTS, Item, PERSON_INPUTS};
 use crate::fixed::{Fixed, FixedError};
@@ -24,34 +24,35 @@ fn bit(name: &str) -> u32 {
     1 << i
 }
 
-fn fen_col(c: &Column<i64>, name: &str) -> Col {
-    let b = bit(name);
-    Col {
-        v: c.values
-            .iter()
-            .map(|&f| f.saturating_mul(1_000_000))
-            .collect(),
-        m: c.known.iter().map(|&k| if k { 0 } else { b }).collect(),
+/// The unknowns of an input column: bit `b` where a cell is empty.
+fn known_mask(known: &[bool], b: u32) -> Mask {
+    if known.iter().all(|&k| k) {
+        return None;
     }
+    Some(known.iter().map(|&k| if k { 0 } else { b }).collect())
 }
 
-fn int_col(c: &Column<i64>, name: &str) -> Col {
-    let b = bit(name);
-    Col {
-        v: c.values
-            .iter()
-            .map(|&n| n.saturating_mul(Fixed::ONE.0))
-            .collect(),
-        m: c.known.iter().map(|&k| if k { 0 } else { b }).collect(),
-    }
+/// An input column scaled to fixed point (`scale` raw units per stored unit).
+fn scaled_col(c: &Column<i64>, name: &str, scale: i64) -> Val {
+    Val::many(
+        c.values.iter().map(|&f| f.saturating_mul(scale)).collect(),
+        known_mask(&c.known, bit(name)),
+    )
 }
 
-fn bool_col(c: &Column<bool>, name: &str) -> Col {
-    let b = bit(name);
-    Col {
-        v: c.values.iter().map(|&x| i64::from(x)).collect(),
-        m: c.known.iter().map(|&k| if k { 0 } else { b }).collect(),
-    }
+fn fen_col(c: &Column<i64>, name: &str) -> Val {
+    scaled_col(c, name, 1_000_000)
+}
+
+fn int_col(c: &Column<i64>, name: &str) -> Val {
+    scaled_col(c, name, Fixed::ONE.0)
+}
+
+fn bool_col(c: &Column<bool>, name: &str) -> Val {
+    Val::many(
+        c.values.iter().map(|&x| i64::from(x)).collect(),
+        known_mask(&c.known, bit(name)),
+    )
 }
 
 impl Eval<'_> {
@@ -61,8 +62,7 @@ impl Eval<'_> {
         known: Option<&[bool]>,
         name: &str,
         code: fn(T) -> &'static str,
-    ) -> Col {
-        let b = bit(name);
+    ) -> Val {
         // A vocabulary has a handful of values: intern each once, not once per unit.
         let mut seen: Vec<(T, i64)> = Vec::new();
         let v = values
@@ -76,14 +76,20 @@ impl Eval<'_> {
                 }
             })
             .collect();
-        let m = match known {
-            Some(k) => k.iter().map(|&k| if k { 0 } else { b }).collect(),
-            None => vec![0; values.len()],
-        };
-        Col { v, m }
+        Val::many(v, known.and_then(|k| known_mask(k, bit(name))))
     }
 
-    fn input(&mut self, entity: Entity, name: &str) -> Option<Col> {
+    /// An input column, converted once per frame.
+    fn input(&mut self, entity: Entity, name: &str) -> Option<Val> {
+        if let Some(v) = self.inputs.get(&(entity, name.to_owned())) {
+            return Some(v.clone());
+        }
+        let v = self.convert_input(entity, name)?;
+        self.inputs.insert((entity, name.to_owned()), v.clone());
+        Some(v)
+    }
+
+    fn convert_input(&mut self, entity: Entity, name: &str) -> Option<Val> {
         let f = self.frame;
         let (p, h) = (&f.persons, &f.households);
         Some(match (entity, name) {
@@ -92,10 +98,10 @@ impl Eval<'_> {
             (Entity::Person, "property_income") => fen_col(&p.property_income, name),
             (Entity::Person, "transfer_income") => fen_col(&p.transfer_income, name),
             (Entity::Person, "disability_grade") => int_col(&p.disability_grade, name),
-            (Entity::Person, "age") => Col {
-                v: p.age.iter().map(|&a| i64::from(a) * Fixed::ONE.0).collect(),
-                m: vec![0; p.age.len()],
-            },
+            (Entity::Person, "age") => Val::many(
+                p.age.iter().map(|&a| i64::from(a) * Fixed::ONE.0).collect(),
+                None,
+            ),
             (Entity::Person, "disability_kind") => self.code_col(
                 &p.disability_kind.values,
                 Some(&p.disability_kind.known),
@@ -156,7 +162,7 @@ impl Eval<'_> {
         })
     }
 
-    fn name(&mut self, path: &[String], entity: Entity) -> Result<Col, EvalError> {
+    fn name(&mut self, path: &[String], entity: Entity) -> Result<Val, EvalError> {
         if path.len() == 1 {
             let n = path[0].as_str();
             let is_input = match entity {
@@ -182,49 +188,43 @@ impl Eval<'_> {
         let id = path.join(".");
         let n = self.len(entity);
         let table = self.params.table(&id);
-        // Most parameters have one value for the whole district: fill, don't look up.
+        // Most parameters have one value for the whole district.
         if let Some(x) = table.uniform {
-            return Ok(Col::constant(n, x));
+            return Ok(Val::Const(x));
         }
         let mut v = Vec::with_capacity(n);
         for i in 0..n {
             v.push(self.param_at(&table, &id, entity, i)?);
         }
-        Ok(Col { v, m: vec![0; n] })
+        Ok(Val::many(v, None))
     }
 
-    pub(crate) fn expr(&mut self, e: &Expr, entity: Entity, owner: &str) -> Result<Col, EvalError> {
+    pub(crate) fn expr(&mut self, e: &Expr, entity: Entity, owner: &str) -> Result<Val, EvalError> {
         let n = self.len(entity);
         match &e.kind {
             ExprKind::Number { mantissa, scale } => {
                 let d = crate::decimal::Decimal::new(*mantissa, *scale);
                 let x = Fixed::from_decimal(d).map_err(arith(owner, entity))?;
-                Ok(Col::constant(n, x.0))
+                Ok(Val::Const(x.0))
             }
-            ExprKind::Str(s) => {
-                let id = self.codes.id(s);
-                Ok(Col::constant(n, id))
-            }
-            ExprKind::Bool(b) => Ok(Col::constant(n, i64::from(*b))),
+            ExprKind::Str(s) => Ok(Val::Const(self.codes.id(s))),
+            ExprKind::Bool(b) => Ok(Val::Const(i64::from(*b))),
             ExprKind::Name(path) => self.name(path, entity),
             ExprKind::Index { base, index } => {
                 let ExprKind::Name(path) = &base.kind else {
-                    return Ok(Col::constant(n, 0));
+                    return Ok(Val::Const(0));
                 };
                 let group = path.join(".");
                 let codes = self.expr(index, entity, owner)?;
-                let mut out = Col {
-                    v: Vec::with_capacity(n),
-                    m: codes.m.clone(),
-                };
                 // One parameter per code value met, each resolved per region.
                 let mut tables: Vec<(i64, String, super::params::Table)> = Vec::new();
+                let mut v = Vec::with_capacity(n);
                 for i in 0..n {
-                    if codes.m[i] != 0 {
-                        out.v.push(0);
+                    let (code, unknown) = codes.at(i);
+                    if unknown != 0 {
+                        v.push(0);
                         continue;
                     }
-                    let code = codes.v[i];
                     let k = match tables.iter().position(|t| t.0 == code) {
                         Some(k) => k,
                         None => {
@@ -235,18 +235,25 @@ impl Eval<'_> {
                         }
                     };
                     let (_, id, table) = &tables[k];
-                    out.v.push(self.param_at(table, id, entity, i)?);
+                    v.push(match table.uniform {
+                        Some(x) => x,
+                        None => self.param_at(table, id, entity, i)?,
+                    });
                 }
-                Ok(out)
+                let m = match &codes {
+                    Val::Const(_) => None,
+                    Val::Many(c) => c.m.clone(),
+                };
+                Ok(Val::many(v, m))
             }
             ExprKind::Unary { op, expr } => {
                 let c = self.expr(expr, entity, owner)?;
-                let err = arith(owner, entity);
                 match op {
-                    UnaryOp::Not => c.map(|x| Ok::<_, FixedError>(1 - x)).map_err(err),
-                    UnaryOp::Neg => c
-                        .map(|x| x.checked_neg().ok_or(FixedError::Overflow))
-                        .map_err(err),
+                    UnaryOp::Not => Ok(total(n, &c, &Val::Const(1), |x, one| one - x)),
+                    UnaryOp::Neg => fallible(n, &c, &Val::Const(0), |x, _| {
+                        x.checked_neg().ok_or(FixedError::Overflow)
+                    })
+                    .map_err(arith(owner, entity)),
                 }
             }
             ExprKind::Binary { op, lhs, rhs } => {
@@ -254,67 +261,62 @@ impl Eval<'_> {
                     self.expr(lhs, entity, owner)?,
                     self.expr(rhs, entity, owner)?,
                 );
+                // Each operator is its own closure so that the kernels inline it (a
+                // function pointer would be one indirect call per unit).
                 let err = arith(owner, entity);
-                let cmp = |f: fn(&i64, &i64) -> bool| {
-                    a.zip(&b, |x, y| Ok::<_, FixedError>(i64::from(f(&x, &y))))
-                };
                 match op {
-                    BinaryOp::And => Ok(a.and(&b)),
-                    BinaryOp::Or => Ok(a.or(&b)),
-                    BinaryOp::Eq => cmp(i64::eq).map_err(err),
-                    BinaryOp::Ne => cmp(i64::ne).map_err(err),
-                    BinaryOp::Lt => cmp(i64::lt).map_err(err),
-                    BinaryOp::Le => cmp(i64::le).map_err(err),
-                    BinaryOp::Gt => cmp(i64::gt).map_err(err),
-                    BinaryOp::Ge => cmp(i64::ge).map_err(err),
-                    BinaryOp::Add => a
-                        .zip(&b, |x, y| Fixed(x).checked_add(Fixed(y)).map(|r| r.0))
-                        .map_err(err),
-                    BinaryOp::Sub => a
-                        .zip(&b, |x, y| Fixed(x).checked_sub(Fixed(y)).map(|r| r.0))
-                        .map_err(err),
-                    BinaryOp::Mul => a
-                        .zip(&b, |x, y| Fixed(x).checked_mul(Fixed(y)).map(|r| r.0))
-                        .map_err(err),
-                    BinaryOp::Div => a
-                        .zip(&b, |x, y| Fixed(x).checked_div(Fixed(y)).map(|r| r.0))
-                        .map_err(err),
+                    BinaryOp::And => Ok(kleene(n, &a, &b, 0)),
+                    BinaryOp::Or => Ok(kleene(n, &a, &b, 1)),
+                    BinaryOp::Eq => Ok(total(n, &a, &b, |x, y| i64::from(x == y))),
+                    BinaryOp::Ne => Ok(total(n, &a, &b, |x, y| i64::from(x != y))),
+                    BinaryOp::Lt => Ok(total(n, &a, &b, |x, y| i64::from(x < y))),
+                    BinaryOp::Le => Ok(total(n, &a, &b, |x, y| i64::from(x <= y))),
+                    BinaryOp::Gt => Ok(total(n, &a, &b, |x, y| i64::from(x > y))),
+                    BinaryOp::Ge => Ok(total(n, &a, &b, |x, y| i64::from(x >= y))),
+                    BinaryOp::Add => fallible(n, &a, &b, |x, y| {
+                        x.checked_add(y).ok_or(FixedError::Overflow)
+                    })
+                    .map_err(err),
+                    BinaryOp::Sub => fallible(n, &a, &b, |x, y| {
+                        x.checked_sub(y).ok_or(FixedError::Overflow)
+                    })
+                    .map_err(err),
+                    BinaryOp::Mul => fallible(n, &a, &b, |x, y| {
+                        Fixed(x).checked_mul(Fixed(y)).map(|r| r.0)
+                    })
+                    .map_err(err),
+                    BinaryOp::Div => fallible(n, &a, &b, |x, y| {
+                        Fixed(x).checked_div(Fixed(y)).map(|r| r.0)
+                    })
+                    .map_err(err),
                 }
             }
             ExprKind::In { expr, set, negated } => {
                 let x = self.expr(expr, entity, owner)?;
-                let err = arith(owner, entity);
-                let mut hit = match set {
+                let hit = match set {
                     InSet::Range { lo, hi } => {
                         let (lo, hi) =
                             (self.expr(lo, entity, owner)?, self.expr(hi, entity, owner)?);
-                        let ge = x
-                            .zip(&lo, |a, b| Ok::<_, FixedError>(i64::from(a >= b)))
-                            .map_err(&err)?;
-                        let le = x
-                            .zip(&hi, |a, b| Ok::<_, FixedError>(i64::from(a <= b)))
-                            .map_err(&err)?;
-                        ge.zip(&le, |a, b| Ok::<_, FixedError>(a & b))
-                            .map_err(&err)?
+                        let ge = total(n, &x, &lo, |a, b| i64::from(a >= b));
+                        let le = total(n, &x, &hi, |a, b| i64::from(a <= b));
+                        total(n, &ge, &le, |a, b| a & b)
                     }
                     InSet::List(items) => {
-                        let mut acc = Col::constant(n, 0);
+                        let mut acc = Val::Const(0);
                         for it in items {
                             let c = self.expr(it, entity, owner)?;
-                            let eq = x
-                                .zip(&c, |a, b| Ok::<_, FixedError>(i64::from(a == b)))
-                                .map_err(&err)?;
-                            acc = acc
-                                .zip(&eq, |a, b| Ok::<_, FixedError>(a | b))
-                                .map_err(&err)?;
+                            let eq = total(n, &x, &c, |a, b| i64::from(a == b));
+                            acc = total(n, &acc, &eq, |a, b| a | b);
                         }
-                        acc
+                        // An empty list: the value is still read (strict).
+                        total(n, &acc, &x, |a, _| a)
                     }
                 };
-                if *negated {
-                    hit = hit.map(|v| Ok::<_, FixedError>(1 - v)).map_err(&err)?;
-                }
-                Ok(hit)
+                Ok(if *negated {
+                    total(n, &hit, &Val::Const(1), |h, one| one - h)
+                } else {
+                    hit
+                })
             }
             ExprKind::If {
                 branches,
@@ -325,15 +327,7 @@ impl Eval<'_> {
                 for (cond, then) in branches.iter().rev() {
                     let c = self.expr(cond, entity, owner)?;
                     let t = self.expr(then, entity, owner)?;
-                    for i in 0..n {
-                        if c.m[i] != 0 {
-                            result.v[i] = 0;
-                            result.m[i] = c.m[i];
-                        } else if c.v[i] == 1 {
-                            result.v[i] = t.v[i];
-                            result.m[i] = t.m[i];
-                        }
-                    }
+                    result = choose(n, &c, &t, &result);
                 }
                 Ok(result)
             }
@@ -348,36 +342,44 @@ impl Eval<'_> {
         named: &[(String, minsheng_policy_syntax::Span, Expr)],
         entity: Entity,
         owner: &str,
-    ) -> Result<Col, EvalError> {
+    ) -> Result<Val, EvalError> {
         let is_members =
             |e: &Expr| matches!(&e.kind, ExprKind::Name(p) if p.len() == 1 && p[0] == "members");
         if args.first().is_some_and(is_members) {
             return self.aggregate(name, args.get(1), named.first().map(|n| &n.2), owner);
         }
-        let err = arith(owner, entity);
+        let n = self.len(entity);
         let mut cols = Vec::with_capacity(args.len());
         for a in args {
             cols.push(self.expr(a, entity, owner)?);
         }
         match name {
             "min" | "max" => {
-                let pick: fn(i64, i64) -> i64 = if name == "min" { i64::min } else { i64::max };
                 let mut acc = cols[0].clone();
                 for c in &cols[1..] {
-                    acc = acc
-                        .zip(c, |a, b| Ok::<_, FixedError>(pick(a, b)))
-                        .map_err(&err)?;
+                    acc = if name == "min" {
+                        total(n, &acc, c, i64::min)
+                    } else {
+                        total(n, &acc, c, i64::max)
+                    };
                 }
                 Ok(acc)
             }
             _ => {
-                let unit = Fixed(cols[1].v.first().copied().unwrap_or(Fixed::ONE.0));
-                let f: fn(Fixed, Fixed) -> Result<Fixed, FixedError> = match name {
-                    "ceil" => Fixed::ceil_to,
-                    "floor" => Fixed::floor_to,
-                    _ => Fixed::round_to,
-                };
-                cols[0].map(|x| f(Fixed(x), unit).map(|r| r.0)).map_err(err)
+                let unit = Fixed(cols[1].at(0).0);
+                let u = Val::Const(unit.0);
+                match name {
+                    "ceil" => fallible(n, &cols[0], &u, |x, u| {
+                        Fixed(x).ceil_to(Fixed(u)).map(|r| r.0)
+                    }),
+                    "floor" => fallible(n, &cols[0], &u, |x, u| {
+                        Fixed(x).floor_to(Fixed(u)).map(|r| r.0)
+                    }),
+                    _ => fallible(n, &cols[0], &u, |x, u| {
+                        Fixed(x).round_to(Fixed(u)).map(|r| r.0)
+                    }),
+                }
+                .map_err(arith(owner, entity))
             }
         }
     }
@@ -389,27 +391,48 @@ impl Eval<'_> {
         value: Option<&Expr>,
         cond: Option<&Expr>,
         owner: &str,
-    ) -> Result<Col, EvalError> {
-        let np = self.len(Entity::Person);
+    ) -> Result<Val, EvalError> {
         let value = match value {
             Some(v) => self.expr(v, Entity::Person, owner)?,
-            None => Col::constant(np, 0),
+            None => Val::Const(0),
         };
         let cond = match cond {
             Some(c) => self.expr(c, Entity::Person, owner)?,
-            None => Col::constant(np, 1),
+            None => Val::Const(1),
         };
         let members = &self.frame.households.members;
-        let mut out = Col {
-            v: Vec::with_capacity(members.len()),
-            m: Vec::with_capacity(members.len()),
+        let overflow = || EvalError::Arithmetic {
+            owner: owner.to_owned(),
+            unit: "sum".into(),
+            source: FixedError::Overflow,
         };
+        // Every member's condition and value known: a plain segmented sum.
+        if cond.mask_ref().is_none()
+            && value.mask_ref().is_none()
+            && matches!(name, "count" | "sum")
+        {
+            let one = (name == "count").then_some(Fixed::ONE.0);
+            let mut v = Vec::with_capacity(members.len());
+            for r in members {
+                let mut acc = 0i64;
+                for p in r.start as usize..r.end as usize {
+                    if cond.at(p).0 == 1 {
+                        let x = one.unwrap_or_else(|| value.at(p).0);
+                        acc = acc.checked_add(x).ok_or_else(overflow)?;
+                    }
+                }
+                v.push(acc);
+            }
+            return Ok(Val::many(v, None));
+        }
+        let mut out = Vec::with_capacity(members.len());
+        let mut masks = Vec::with_capacity(members.len());
         for r in members {
             let (mut acc, mut mask, mut any_seen) = (0i64, 0u32, false);
             // any: Kleene or of (cond and value); all: Kleene and of (not cond or value).
             let (mut decided_any, mut decided_all_false) = (false, false);
             for p in r.start as usize..r.end as usize {
-                let (c, cm, v, vm) = (cond.v[p], cond.m[p], value.v[p], value.m[p]);
+                let ((c, cm), (v, vm)) = (cond.at(p), value.at(p));
                 match name {
                     "any" | "all" => {
                         let cond_false = cm == 0 && c == 0;
@@ -439,13 +462,7 @@ impl Eval<'_> {
                             _ => {
                                 mask |= vm;
                                 acc = match name {
-                                    "sum" => {
-                                        acc.checked_add(v).ok_or_else(|| EvalError::Arithmetic {
-                                            owner: owner.to_owned(),
-                                            unit: "sum".into(),
-                                            source: FixedError::Overflow,
-                                        })?
-                                    }
+                                    "sum" => acc.checked_add(v).ok_or_else(overflow)?,
                                     "max" if any_seen => acc.max(v),
                                     "min" if any_seen => acc.min(v),
                                     _ => v,
@@ -463,14 +480,14 @@ impl Eval<'_> {
                 "all" => acc = 1,
                 _ => {}
             }
-            out.v.push(if mask == 0 { acc } else { 0 });
-            out.m.push(mask);
+            out.push(if mask == 0 { acc } else { 0 });
+            masks.push(mask);
         }
-        Ok(out)
+        Ok(Val::many(out, mask_of(masks)))
     }
 
     /// The person-level value of a variable already computed (for the built-ins).
-    pub(crate) fn variable(&self, id: &str) -> Option<&Col> {
+    pub(crate) fn variable(&self, id: &str) -> Option<&Val> {
         self.names
             .get(id)
             .and_then(|item: &Item| self.values.get(item))

@@ -1,7 +1,8 @@
 //! Evaluation: a checked pack over the population of one month, column by column.
 //!
-//! Variables and programs are computed in the checked order, each as one column over its
-//! entity's units ([`value::Col`]: values plus unknown-masks). The outcome has the shape of
+//! Variables and programs are computed in the checked order, each as one value over its
+//! entity's units (`value::Val`: a constant, or a column with unknown-masks; the
+//! explanations read them as [`value::Col`]). The outcome has the shape of
 //! `results.csv` (eligible units), the `--all` rows, the undecided units with the input
 //! columns that kept them undecided, and `medical.csv`.
 
@@ -16,7 +17,7 @@ use crate::frame::Frame;
 use crate::pack::{Entity, Pack};
 use minsheng_model::Fen;
 use std::collections::HashMap;
-use value::Col;
+use value::{Col, Val};
 
 /// One row of `results.csv` (or of the `--all` output).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,10 +138,11 @@ impl Codes {
 
 /// The evaluation state.
 pub(crate) struct Eval<'a> {
-    pub(crate) pack: &'a Pack,
     pub(crate) frame: &'a Frame,
     pub(crate) names: HashMap<&'a str, Item>,
-    pub(crate) values: HashMap<Item, Col>,
+    pub(crate) values: HashMap<Item, Val>,
+    /// Input columns converted so far, by entity and name.
+    pub(crate) inputs: HashMap<(Entity, String), Val>,
     pub(crate) codes: Codes,
     pub(crate) params: &'a params::ParamTables<'a>,
     /// Each household's region index in `params`.
@@ -192,7 +194,7 @@ pub fn evaluate_chunks(
     let params = params::ParamTables::new(pack, frames);
     let parts: Vec<Outcome> = frames
         .par_iter()
-        .map(|f| run(pack, checked, f, &params, all).map(|e| e.outcome))
+        .map(|f| run(pack, checked, f, &params, all, false).map(|e| e.outcome))
         .collect::<Result<_, _>>()?;
     let mut out = Outcome::default();
     for p in parts {
@@ -227,8 +229,12 @@ impl Evaluated {
 /// Like [`evaluate`], keeping the intermediate columns.
 pub fn evaluate_all(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Evaluated, EvalError> {
     let params = params::ParamTables::new(pack, std::slice::from_ref(frame));
-    run(pack, checked, frame, &params, true)
+    run(pack, checked, frame, &params, true, true)
 }
+
+/// Where a row goes in the output order: household, then the household's own row before
+/// its persons', then program id.
+type RowKey = (u32, u32, u32);
 
 fn run(
     pack: &Pack,
@@ -236,9 +242,9 @@ fn run(
     frame: &Frame,
     params: &params::ParamTables<'_>,
     all: bool,
+    keep_columns: bool,
 ) -> Result<Evaluated, EvalError> {
     let mut ev = Eval {
-        pack,
         frame,
         names: pack
             .variables
@@ -253,12 +259,13 @@ fn run(
             )
             .collect(),
         values: HashMap::new(),
+        inputs: HashMap::new(),
         codes: Codes::default(),
         region_at: params.region_indexes(frame),
         params,
         medical: None,
     };
-    let mut amounts: HashMap<usize, Col> = HashMap::new();
+    let mut amounts: HashMap<usize, Val> = HashMap::new();
     for &item in &checked.order {
         let col = match item {
             Item::Variable(k) => {
@@ -276,18 +283,36 @@ fn run(
         };
         ev.values.insert(item, col);
     }
-    let mut out = Outcome::default();
+    // Programs (and the medical chain's undecided rows) in id order: the last part of
+    // the output order.
+    let mut ids: Vec<&str> = pack.programs.iter().map(|p| p.id.as_str()).collect();
+    ids.push(builtin::MEDICAL);
+    ids.sort_unstable();
+    let rank_of = |id: &str| ids.iter().position(|&x| x == id).unwrap_or(0) as u32;
+    let rank: Vec<u32> = pack.programs.iter().map(|p| rank_of(&p.id)).collect();
+    let mut results: Vec<(RowKey, ResultRow)> = Vec::new();
+    let mut every: Vec<(RowKey, ResultRow)> = Vec::new();
+    let mut undecided: Vec<(RowKey, Undecided)> = Vec::new();
     for (k, p) in pack.programs.iter().enumerate() {
         let elig = &ev.values[&Item::Program(k)];
-        for u in 0..elig.len() {
-            let ids = || match p.entity {
-                Entity::Household => (frame.households.id[u].to_string(), None),
-                Entity::Person => (
-                    frame.households.id[frame.persons.household[u] as usize].to_string(),
-                    Some(frame.persons.id[u].to_string()),
-                ),
+        let amount = amounts.get(&k);
+        for u in 0..ev.len(p.entity) {
+            let (household, person) = match p.entity {
+                Entity::Household => (u, None),
+                Entity::Person => (frame.persons.household[u] as usize, Some(u)),
             };
-            let undecided = |mask: u32| {
+            let key = (
+                household as u32,
+                person.map_or(0, |p| p as u32 + 1),
+                rank[k],
+            );
+            let ids = || {
+                (
+                    frame.households.id[household].to_string(),
+                    person.map(|p| frame.persons.id[p].to_string()),
+                )
+            };
+            let undecided_row = |mask: u32| {
                 let (household_id, person_id) = ids();
                 Undecided {
                     household_id,
@@ -296,21 +321,23 @@ fn run(
                     missing: missing(mask),
                 }
             };
-            if elig.m[u] != 0 {
-                out.undecided.push(undecided(elig.m[u]));
+            let (e, unknown) = elig.at(u);
+            if unknown != 0 {
+                undecided.push((key, undecided_row(unknown)));
                 continue;
             }
-            let eligible = elig.v[u] == 1;
+            let eligible = e == 1;
             if !eligible && !all {
                 continue;
             }
             let mut monthly_amount = Fen(0);
-            if let (true, Some(a)) = (eligible, amounts.get(&k)) {
-                if a.m[u] != 0 {
-                    out.undecided.push(undecided(a.m[u]));
+            if let (true, Some(a)) = (eligible, amount) {
+                let (a, unknown) = a.at(u);
+                if unknown != 0 {
+                    undecided.push((key, undecided_row(unknown)));
                     continue;
                 }
-                let amount = Fixed(a.v[u]);
+                let amount = Fixed(a);
                 monthly_amount = Fen(amount.to_fen().ok_or_else(|| EvalError::NotWholeFen {
                     program: p.id.clone(),
                     unit: ev.unit(p.entity, u),
@@ -325,35 +352,58 @@ fn run(
                 eligible,
                 monthly_amount,
             };
-            match (eligible, all) {
-                (true, true) => {
-                    out.results.push(row.clone());
-                    out.all.push(row);
-                }
-                (true, false) => out.results.push(row),
-                (false, true) => out.all.push(row),
-                (false, false) => {}
+            if eligible {
+                results.push((key, row.clone()));
+            }
+            if all {
+                every.push((key, row));
             }
         }
     }
     let (medical, medical_undecided) = builtin::medical_rows(&mut ev)?;
-    out.medical = medical;
-    out.undecided.extend(medical_undecided);
-    fn key(r: &ResultRow) -> (&str, Option<&str>, &str) {
-        (&r.household_id, r.person_id.as_deref(), &r.program)
+    // Households keep id order and persons id order within them, so the keys sort as
+    // the ids do; the medical category's rows are undecided units like any other.
+    fn in_order<T>(mut rows: Vec<(RowKey, T)>) -> Vec<T> {
+        rows.sort_unstable_by_key(|r| r.0);
+        rows.into_iter().map(|r| r.1).collect()
     }
-    out.results.sort_by(|a, b| key(a).cmp(&key(b)));
-    out.all.sort_by(|a, b| key(a).cmp(&key(b)));
-    out.undecided.sort_by(|a, b| {
-        (&a.household_id, a.person_id.as_deref(), &a.program).cmp(&(
-            &b.household_id,
-            b.person_id.as_deref(),
-            &b.program,
-        ))
-    });
+    let medical_rank = rank_of(builtin::MEDICAL);
+    undecided.extend(medical_undecided.into_iter().map(|(p, row)| {
+        let h = frame.persons.household[p];
+        ((h, p as u32 + 1, medical_rank), row)
+    }));
+    let out = Outcome {
+        results: in_order(results),
+        all: in_order(every),
+        undecided: in_order(undecided),
+        medical,
+    };
+    fn columns<K: Eq + std::hash::Hash>(
+        m: HashMap<K, Val>,
+        len: impl Fn(&K) -> usize,
+    ) -> HashMap<K, Col> {
+        m.into_iter()
+            .map(|(k, v)| {
+                let n = len(&k);
+                (k, v.to_col(n))
+            })
+            .collect()
+    }
+    let (values, amounts) = if keep_columns {
+        let values = columns(std::mem::take(&mut ev.values), |item| match *item {
+            Item::Variable(k) => ev.len(pack.variables[k].entity),
+            Item::Program(k) => ev.len(pack.programs[k].entity),
+        });
+        (
+            values,
+            columns(amounts, |k| ev.len(pack.programs[*k].entity)),
+        )
+    } else {
+        (HashMap::new(), HashMap::new())
+    };
     Ok(Evaluated {
         outcome: out,
-        values: ev.values,
+        values,
         amounts,
         codes: ev.codes.names,
     })

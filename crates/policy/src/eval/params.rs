@@ -2,10 +2,12 @@
 //! per evaluation — shared by all chunks — into a table indexed by region, and a unit
 //! reads its value through its household's region index. A district has a few thousand
 //! villages and millions of persons, so resolving per unit (or per chunk) would cost
-//! more than the arithmetic itself.
+//! more than the arithmetic itself. The medical chain's parameters are resolved the same
+//! way, once per region.
 
 use crate::fixed::Fixed;
 use crate::frame::Frame;
+use crate::medical::{ChainParams, MissingParameter};
 use crate::pack::Pack;
 use minsheng_model::{Date, RegionCode};
 use std::collections::HashMap;
@@ -27,6 +29,8 @@ pub(crate) struct ParamTables<'a> {
     regions: Vec<RegionCode>,
     index: HashMap<RegionCode, u32>,
     tables: Mutex<HashMap<String, Table>>,
+    /// The medical chain's parameters by region index, resolved on first use.
+    chain: Mutex<HashMap<u32, Arc<Result<ChainParams, MissingParameter>>>>,
 }
 
 impl<'a> ParamTables<'a> {
@@ -39,6 +43,7 @@ impl<'a> ParamTables<'a> {
             regions: Vec::new(),
             index: HashMap::new(),
             tables: Mutex::new(HashMap::new()),
+            chain: Mutex::new(HashMap::new()),
         };
         for f in frames {
             for &r in &f.households.region {
@@ -94,8 +99,27 @@ impl<'a> ParamTables<'a> {
         t
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Table>> {
-        // A panic elsewhere cannot leave a half-written table: insertion is one call.
-        self.tables.lock().unwrap_or_else(|e| e.into_inner())
+    /// The medical chain's parameters for region index `r`.
+    pub(crate) fn chain(&self, r: u32) -> Arc<Result<ChainParams, MissingParameter>> {
+        let cached = |t: &Self| lock(&t.chain).get(&r).cloned();
+        if let Some(c) = cached(self) {
+            return c;
+        }
+        let c = Arc::new(ChainParams::resolve(
+            &self.pack.parameters,
+            self.month,
+            self.regions[r as usize],
+        ));
+        lock(&self.chain).insert(r, c.clone());
+        c
     }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Table>> {
+        lock(&self.tables)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic elsewhere cannot leave a half-written table: insertion is one call.
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -1,13 +1,26 @@
-//! Columns of values with their unknowns, and the three-valued logic over them.
+//! Values of a formula node over one entity's units, their unknowns, and the kernels
+//! (arithmetic, comparisons, three-valued logic, choice) that combine them.
 //!
-//! A column holds one `i64` per unit — a [`Fixed`](crate::fixed::Fixed) raw value for
-//! numbers, 0/1 for bools, an interned id for codes — and a `miss` mask per unit: the
-//! input columns whose empty cells keep the value unknown (0 = known). Arithmetic and
-//! comparisons are strict (any unknown operand → unknown, masks united); `and`/`or` follow
-//! Kleene's logic (`false and unknown = false`, `true or unknown = true`), the semantics
-//! the oracle and the policy test cases pin down.
+//! A node's value is [`Val`]: either one known value for every unit ([`Val::Const`]: a
+//! literal, a parameter with one value in the whole district, or what such values make)
+//! or a column ([`Cells`]): one `i64` per unit — a [`Fixed`](crate::fixed::Fixed) raw
+//! value for numbers, 0/1 for bools, an interned id for codes — and an optional unknown
+//! mask per unit (the input columns whose empty cells keep the value unknown; no mask:
+//! every unit known). Where a unit is unknown its value is unspecified and never read.
+//!
+//! Arithmetic and comparisons are strict (any unknown operand → unknown, masks united);
+//! `and`/`or` follow Kleene's logic (`false and unknown = false`, `true or unknown =
+//! true`), the semantics the oracle and the policy test cases pin down.
+//!
+//! Speed: a constant is never spread into a column, a name read twice shares its column
+//! (`Rc`), a mask shared by an operand is shared by the result, and the total kernels
+//! (comparisons, logic, `min`/`max`, choice) run without branches over slices, which the
+//! compiler vectorises. Fallible arithmetic skips unknown units and stops at the first
+//! error.
 
-/// Values and unknown-masks of one entity's units.
+use std::rc::Rc;
+
+/// Values and unknown-masks of one entity's units, as the explanations read them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Col {
     pub v: Vec<i64>,
@@ -15,13 +28,6 @@ pub struct Col {
 }
 
 impl Col {
-    pub fn constant(n: usize, v: i64) -> Col {
-        Col {
-            v: vec![v; n],
-            m: vec![0; n],
-        }
-    }
-
     pub fn len(&self) -> usize {
         self.v.len()
     }
@@ -29,124 +35,419 @@ impl Col {
     pub fn is_empty(&self) -> bool {
         self.v.is_empty()
     }
+}
 
-    /// Strict combination: `f` on the known pairs; a failure of `f` is an error.
-    pub fn zip<E>(&self, o: &Col, f: impl Fn(i64, i64) -> Result<i64, E>) -> Result<Col, E> {
-        let mut out = Col {
-            v: Vec::with_capacity(self.len()),
-            m: Vec::with_capacity(self.len()),
-        };
-        for i in 0..self.len() {
-            let m = self.m[i] | o.m[i];
-            out.m.push(m);
-            out.v.push(if m == 0 { f(self.v[i], o.v[i])? } else { 0 });
+/// Unknown bits per unit; `None`: every unit known.
+pub(crate) type Mask = Option<Rc<[u32]>>;
+
+/// A column of values with its unknowns.
+#[derive(Debug, Default)]
+pub(crate) struct Cells {
+    pub(crate) v: Vec<i64>,
+    pub(crate) m: Mask,
+}
+
+/// A formula node's value over the units of its entity.
+#[derive(Clone, Debug)]
+pub(crate) enum Val {
+    /// The same known value for every unit.
+    Const(i64),
+    Many(Rc<Cells>),
+}
+
+/// A mask, or none if no unit is unknown.
+pub(crate) fn mask_of(m: Vec<u32>) -> Mask {
+    m.iter().any(|&b| b != 0).then(|| m.into())
+}
+
+/// The unknowns of either operand.
+fn union(a: &Mask, b: &Mask) -> Mask {
+    match (a, b) {
+        (None, m) | (m, None) => m.clone(),
+        (Some(x), Some(y)) if Rc::ptr_eq(x, y) => a.clone(),
+        (Some(x), Some(y)) => Some(x.iter().zip(y.iter()).map(|(p, q)| p | q).collect()),
+    }
+}
+
+/// One operand of a kernel (values, or unknown bits): the same everywhere, or a slice of
+/// `n`.
+trait Lane<T>: Copy {
+    fn at(self, i: usize) -> T;
+}
+
+impl Lane<i64> for i64 {
+    #[inline(always)]
+    fn at(self, _: usize) -> i64 {
+        self
+    }
+}
+
+impl Lane<u32> for u32 {
+    #[inline(always)]
+    fn at(self, _: usize) -> u32 {
+        self
+    }
+}
+
+impl<T: Copy> Lane<T> for &[T] {
+    #[inline(always)]
+    fn at(self, i: usize) -> T {
+        self[i]
+    }
+}
+
+fn lanes2<A: Lane<i64>, B: Lane<i64>>(
+    n: usize,
+    a: A,
+    b: B,
+    f: impl Fn(i64, i64) -> i64,
+) -> Vec<i64> {
+    (0..n).map(|i| f(a.at(i), b.at(i))).collect()
+}
+
+fn lanes3<A: Lane<i64>, B: Lane<i64>, C: Lane<i64>>(
+    n: usize,
+    a: A,
+    b: B,
+    c: C,
+    f: impl Fn(i64, i64, i64) -> i64,
+) -> Vec<i64> {
+    (0..n).map(|i| f(a.at(i), b.at(i), c.at(i))).collect()
+}
+
+impl Val {
+    pub(crate) fn many(v: Vec<i64>, m: Mask) -> Val {
+        Val::Many(Rc::new(Cells { v, m }))
+    }
+
+    /// The value and the unknown bits of unit `i`.
+    pub(crate) fn at(&self, i: usize) -> (i64, u32) {
+        match self {
+            Val::Const(x) => (*x, 0),
+            Val::Many(c) => (c.v[i], c.m.as_ref().map_or(0, |m| m[i])),
         }
-        Ok(out)
     }
 
-    pub fn map<E>(&self, f: impl Fn(i64) -> Result<i64, E>) -> Result<Col, E> {
-        let mut out = Col {
-            v: Vec::with_capacity(self.len()),
-            m: self.m.clone(),
-        };
-        for i in 0..self.len() {
-            out.v.push(if self.m[i] == 0 { f(self.v[i])? } else { 0 });
+    /// The unknown bits of unit `i`.
+    pub(crate) fn mask(&self, i: usize) -> u32 {
+        self.at(i).1
+    }
+
+    pub(crate) fn mask_ref(&self) -> &Mask {
+        const NONE: &Mask = &None;
+        match self {
+            Val::Const(_) => NONE,
+            Val::Many(c) => &c.m,
         }
-        Ok(out)
     }
 
-    /// Kleene `and`.
-    pub fn and(&self, o: &Col) -> Col {
-        self.kleene(o, 0)
+    /// The values as a column of `n` units.
+    pub(crate) fn to_col(&self, n: usize) -> Col {
+        match self {
+            Val::Const(x) => Col {
+                v: vec![*x; n],
+                m: vec![0; n],
+            },
+            Val::Many(c) => Col {
+                v: c.v.clone(),
+                m: c.m.as_ref().map_or_else(|| vec![0; n], |m| m.to_vec()),
+            },
+        }
     }
 
-    /// Kleene `or`.
-    pub fn or(&self, o: &Col) -> Col {
-        self.kleene(o, 1)
+    /// Units of the other entity reading unit `index[j]` of this one.
+    pub(crate) fn gather(&self, index: &[u32]) -> Val {
+        match self {
+            Val::Const(x) => Val::Const(*x),
+            Val::Many(c) => Val::many(
+                index.iter().map(|&i| c.v[i as usize]).collect(),
+                c.m.as_ref()
+                    .map(|m| index.iter().map(|&i| m[i as usize]).collect()),
+            ),
+        }
     }
+}
 
-    /// `dominant` decides alone (0 for `and`, 1 for `or`).
-    fn kleene(&self, o: &Col, dominant: i64) -> Col {
-        let mut out = Col {
-            v: Vec::with_capacity(self.len()),
-            m: Vec::with_capacity(self.len()),
-        };
-        for i in 0..self.len() {
-            let (a, b) = ((self.v[i], self.m[i]), (o.v[i], o.m[i]));
-            let decided = (a.1 == 0 && a.0 == dominant) || (b.1 == 0 && b.0 == dominant);
-            if decided {
-                out.v.push(dominant);
-                out.m.push(0);
-            } else {
-                out.m.push(a.1 | b.1);
-                out.v.push(1 - dominant);
+/// `f` on every unit of `n`, unknowns united. `f` must be total: it also runs on the
+/// unspecified values of unknown units.
+pub(crate) fn total(n: usize, a: &Val, b: &Val, f: impl Fn(i64, i64) -> i64 + Copy) -> Val {
+    let v = match (a, b) {
+        (Val::Const(x), Val::Const(y)) => return Val::Const(f(*x, *y)),
+        (Val::Const(x), Val::Many(c)) => lanes2(n, *x, &c.v[..n], f),
+        (Val::Many(c), Val::Const(y)) => lanes2(n, &c.v[..n], *y, f),
+        (Val::Many(c), Val::Many(d)) => lanes2(n, &c.v[..n], &d.v[..n], f),
+    };
+    Val::many(v, union(a.mask_ref(), b.mask_ref()))
+}
+
+/// `f` on every known unit (unknown ones stay unknown); the first failure is the error.
+pub(crate) fn fallible<E>(
+    n: usize,
+    a: &Val,
+    b: &Val,
+    f: impl Fn(i64, i64) -> Result<i64, E>,
+) -> Result<Val, E> {
+    if let (Val::Const(x), Val::Const(y)) = (a, b) {
+        return f(*x, *y).map(Val::Const);
+    }
+    let m = union(a.mask_ref(), b.mask_ref());
+    let mut v = Vec::with_capacity(n);
+    match &m {
+        None => {
+            for i in 0..n {
+                v.push(f(a.at(i).0, b.at(i).0)?);
             }
         }
-        out
-    }
-
-    /// Keeps units where `keep` and gathers by index (for `household.x` from persons).
-    pub fn gather(&self, index: &[u32]) -> Col {
-        Col {
-            v: index.iter().map(|&i| self.v[i as usize]).collect(),
-            m: index.iter().map(|&i| self.m[i as usize]).collect(),
+        Some(m) => {
+            for (i, &m) in m.iter().enumerate().take(n) {
+                v.push(if m == 0 { f(a.at(i).0, b.at(i).0)? } else { 0 });
+            }
         }
     }
+    Ok(Val::many(v, m))
+}
+
+/// Kleene `and` (`dominant` 0) or `or` (`dominant` 1): a known dominant operand decides
+/// alone.
+pub(crate) fn kleene(n: usize, a: &Val, b: &Val, dominant: i64) -> Val {
+    let op = |x: i64, y: i64| if dominant == 0 { x & y } else { x | y };
+    match (a, b) {
+        (Val::Const(x), other) | (other, Val::Const(x)) => {
+            return if *x == dominant {
+                Val::Const(dominant)
+            } else {
+                other.clone()
+            };
+        }
+        (Val::Many(c), Val::Many(d)) if c.m.is_none() && d.m.is_none() => {
+            return total(n, a, b, op);
+        }
+        _ => {}
+    }
+    let (Val::Many(c), Val::Many(d)) = (a, b) else {
+        unreachable!("constants are handled above")
+    };
+    let (av, bv) = (&c.v[..n], &d.v[..n]);
+    let (v, m) = match (&c.m, &d.m) {
+        (Some(am), None) => kleene_lanes(n, av, &am[..n], bv, 0u32, dominant),
+        (None, Some(bm)) => kleene_lanes(n, av, 0u32, bv, &bm[..n], dominant),
+        (Some(am), Some(bm)) => kleene_lanes(n, av, &am[..n], bv, &bm[..n], dominant),
+        (None, None) => unreachable!("handled above"),
+    };
+    Val::many(v, mask_of(m))
+}
+
+/// The branch-free Kleene kernel: values and masks in one pass.
+fn kleene_lanes<A: Lane<u32>, B: Lane<u32>>(
+    n: usize,
+    av: &[i64],
+    am: A,
+    bv: &[i64],
+    bm: B,
+    dominant: i64,
+) -> (Vec<i64>, Vec<u32>) {
+    let (mut v, mut m) = (vec![0i64; n], vec![0u32; n]);
+    for i in 0..n {
+        let (x, y) = (am.at(i), bm.at(i));
+        let decided = (x == 0 && av[i] == dominant) | (y == 0 && bv[i] == dominant);
+        v[i] = if decided { dominant } else { 1 - dominant };
+        m[i] = if decided { 0 } else { x | y };
+    }
+    (v, m)
+}
+
+/// `if c then t else e` per unit; an unknown condition makes the unit unknown.
+pub(crate) fn choose(n: usize, c: &Val, t: &Val, e: &Val) -> Val {
+    let Val::Many(cc) = c else {
+        return if matches!(c, Val::Const(1)) {
+            t.clone()
+        } else {
+            e.clone()
+        };
+    };
+    let cv = &cc.v[..n];
+    let pick = |c: i64, t: i64, e: i64| if c == 1 { t } else { e };
+    let v = match (t, e) {
+        (Val::Const(x), Val::Const(y)) => lanes3(n, cv, *x, *y, pick),
+        (Val::Const(x), Val::Many(d)) => lanes3(n, cv, *x, &d.v[..n], pick),
+        (Val::Many(d), Val::Const(y)) => lanes3(n, cv, &d.v[..n], *y, pick),
+        (Val::Many(d), Val::Many(g)) => lanes3(n, cv, &d.v[..n], &g.v[..n], pick),
+    };
+    let m = match (&cc.m, t.mask_ref(), e.mask_ref()) {
+        (None, None, None) => None,
+        (cm, tm, em) => {
+            let zeros = vec![0u32; n];
+            let (cm, tm, em) = (
+                cm.as_deref().unwrap_or(&zeros),
+                tm.as_deref().unwrap_or(&zeros),
+                em.as_deref().unwrap_or(&zeros),
+            );
+            mask_of(
+                (0..n)
+                    .map(|i| match (cm[i], cv[i]) {
+                        (0, 1) => tm[i],
+                        (0, _) => em[i],
+                        (m, _) => m,
+                    })
+                    .collect(),
+            )
+        }
+    };
+    Val::many(v, m)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn col(units: &[(i64, u32)]) -> Col {
-        Col {
-            v: units.iter().map(|u| u.0).collect(),
-            m: units.iter().map(|u| u.1).collect(),
-        }
+    fn val(units: &[(i64, u32)]) -> Val {
+        Val::many(
+            units.iter().map(|u| u.0).collect(),
+            mask_of(units.iter().map(|u| u.1).collect()),
+        )
+    }
+
+    /// Each unit as (value, unknown bits); an unknown unit's value is unspecified: 0 here.
+    fn units(v: &Val, n: usize) -> Vec<(i64, u32)> {
+        (0..n)
+            .map(|i| match v.at(i) {
+                (_, m) if m != 0 => (0, m),
+                known => known,
+            })
+            .collect()
+    }
+
+    // false, true, unknown(1) × false, true, unknown(2)
+    fn truth_table() -> (Val, Val) {
+        let a = val(&[
+            (0, 0),
+            (0, 0),
+            (0, 0),
+            (1, 0),
+            (1, 0),
+            (1, 0),
+            (0, 1),
+            (0, 1),
+            (0, 1),
+        ]);
+        let b = val(&[
+            (0, 0),
+            (1, 0),
+            (0, 2),
+            (0, 0),
+            (1, 0),
+            (0, 2),
+            (0, 0),
+            (1, 0),
+            (0, 2),
+        ]);
+        (a, b)
     }
 
     #[test]
     fn kleene_logic_decides_what_it_can() {
-        // false, true, unknown(1) × false, true, unknown(2)
-        let a = col(&[
-            (0, 0),
-            (0, 0),
-            (0, 0),
-            (1, 0),
-            (1, 0),
-            (1, 0),
-            (0, 1),
-            (0, 1),
-            (0, 1),
-        ]);
-        let b = col(&[
-            (0, 0),
-            (1, 0),
-            (0, 2),
-            (0, 0),
-            (1, 0),
-            (0, 2),
-            (0, 0),
-            (1, 0),
-            (0, 2),
-        ]);
-        let and = a.and(&b);
-        assert_eq!(and.m, vec![0, 0, 0, 0, 0, 2, 0, 1, 3]);
-        assert_eq!(&and.v[..5], &[0, 0, 0, 0, 1]);
-        let or = a.or(&b);
-        assert_eq!(or.m, vec![0, 0, 2, 0, 0, 0, 1, 0, 3]);
-        assert_eq!(&or.v[..5], &[0, 1, 0, 1, 1]);
+        let (a, b) = truth_table();
+        let and = kleene(9, &a, &b, 0);
+        let masks: Vec<u32> = (0..9).map(|i| and.mask(i)).collect();
+        assert_eq!(masks, vec![0, 0, 0, 0, 0, 2, 0, 1, 3]);
+        let vals: Vec<i64> = (0..5).map(|i| and.at(i).0).collect();
+        assert_eq!(vals, vec![0, 0, 0, 0, 1]);
+        let or = kleene(9, &a, &b, 1);
+        let masks: Vec<u32> = (0..9).map(|i| or.mask(i)).collect();
+        assert_eq!(masks, vec![0, 0, 2, 0, 0, 0, 1, 0, 3]);
+        let vals: Vec<i64> = (0..5).map(|i| or.at(i).0).collect();
+        assert_eq!(vals, vec![0, 1, 0, 1, 1]);
+    }
+
+    #[test]
+    fn kleene_with_a_constant_or_no_unknowns() {
+        let (a, _) = truth_table();
+        assert!(matches!(kleene(9, &a, &Val::Const(0), 0), Val::Const(0)));
+        assert!(matches!(kleene(9, &Val::Const(1), &a, 1), Val::Const(1)));
+        assert_eq!(
+            units(&kleene(9, &Val::Const(1), &a, 0), 9),
+            units(&a, 9),
+            "true and a = a"
+        );
+        let x = val(&[(0, 0), (1, 0), (1, 0)]);
+        let y = val(&[(1, 0), (1, 0), (0, 0)]);
+        assert_eq!(
+            units(&kleene(3, &x, &y, 0), 3),
+            vec![(0, 0), (1, 0), (0, 0)]
+        );
+        assert_eq!(
+            units(&kleene(3, &x, &y, 1), 3),
+            vec![(1, 0), (1, 0), (1, 0)]
+        );
     }
 
     #[test]
     fn arithmetic_is_strict() {
-        let a = col(&[(2, 0), (2, 4)]);
-        let b = col(&[(3, 1), (3, 0)]);
-        let s = a.zip(&b, |x, y| Ok::<_, ()>(x + y)).unwrap();
-        assert_eq!(s.m, vec![1, 4]);
-        let k = col(&[(2, 0)])
-            .zip(&col(&[(3, 0)]), |x, y| Ok::<_, ()>(x + y))
-            .unwrap();
-        assert_eq!(k, col(&[(5, 0)]));
+        let a = val(&[(2, 0), (2, 4)]);
+        let b = val(&[(3, 1), (3, 0)]);
+        let s = fallible(2, &a, &b, |x, y| Ok::<_, ()>(x + y)).unwrap();
+        assert_eq!(s.mask(0), 1);
+        assert_eq!(s.mask(1), 4);
+        let k = fallible(1, &val(&[(2, 0)]), &val(&[(3, 0)]), |x, y| {
+            Ok::<_, ()>(x + y)
+        })
+        .unwrap();
+        assert_eq!(units(&k, 1), vec![(5, 0)]);
+        let c = total(2, &a, &Val::Const(10), |x, y| i64::from(x < y));
+        assert_eq!(units(&c, 2), vec![(1, 0), (0, 4)]);
+        assert!(matches!(
+            total(2, &Val::Const(3), &Val::Const(4), |x, y| x * y),
+            Val::Const(12)
+        ));
+    }
+
+    #[test]
+    fn fallible_arithmetic_skips_unknown_units() {
+        // The unknown unit's value is garbage that would overflow: it must not be used.
+        let a = val(&[(1, 0), (i64::MAX, 8)]);
+        let s = fallible(2, &a, &Val::Const(1), |x, y| x.checked_add(y).ok_or(()));
+        let s = s.expect("the unknown unit is skipped");
+        assert_eq!(s.at(0), (2, 0));
+        assert_eq!(s.mask(1), 8);
+        let bad = val(&[(i64::MAX, 0)]);
+        assert!(fallible(1, &bad, &Val::Const(1), |x, y| x.checked_add(y).ok_or(())).is_err());
+    }
+
+    #[test]
+    fn choice_takes_the_branch_or_the_unknown_condition() {
+        let c = val(&[(1, 0), (0, 0), (0, 16)]);
+        let t = val(&[(10, 0), (11, 0), (12, 0)]);
+        let e = val(&[(20, 2), (21, 0), (22, 0)]);
+        assert_eq!(
+            units(&choose(3, &c, &t, &e), 3),
+            vec![(10, 0), (21, 0), (0, 16)]
+        );
+        let picked = choose(3, &val(&[(0, 0), (0, 0), (0, 0)]), &t, &e);
+        assert_eq!(units(&picked, 3), vec![(0, 2), (21, 0), (22, 0)]);
+        assert!(matches!(
+            choose(3, &Val::Const(1), &Val::Const(5), &e),
+            Val::Const(5)
+        ));
+    }
+
+    #[test]
+    fn gather_and_columns() {
+        let h = val(&[(7, 0), (8, 4)]);
+        let p = h.gather(&[1, 0, 1]);
+        assert_eq!(units(&p, 3), vec![(0, 4), (7, 0), (0, 4)]);
+        assert_eq!(
+            p.to_col(3),
+            Col {
+                v: vec![8, 7, 8],
+                m: vec![4, 0, 4]
+            }
+        );
+        assert_eq!(
+            Val::Const(3).to_col(2),
+            Col {
+                v: vec![3, 3],
+                m: vec![0, 0]
+            }
+        );
     }
 }
