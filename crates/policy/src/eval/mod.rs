@@ -29,7 +29,7 @@ pub struct ResultRow {
     pub monthly_amount: Fen,
 }
 
-/// A unit the rules cannot decide: "cannot decide: missing <columns>".
+/// A unit the rules cannot decide: "cannot decide: missing `<columns>`".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Undecided {
     pub household_id: String,

@@ -1,9 +1,9 @@
 //! Values of a formula node over one entity's units, their unknowns, and the kernels
 //! (arithmetic, comparisons, three-valued logic, choice) that combine them.
 //!
-//! A node's value is [`Val`]: either one known value for every unit ([`Val::Const`]: a
+//! A node's value is `Val`: either one known value for every unit (`Val::Const`: a
 //! literal, a parameter with one value in the whole district, or what such values make)
-//! or a column ([`Cells`]): one `i64` per unit — a [`Fixed`](crate::fixed::Fixed) raw
+//! or a column (`Cells`): one `i64` per unit — a [`Fixed`](crate::fixed::Fixed) raw
 //! value for numbers, 0/1 for bools, an interned id for codes — and an optional unknown
 //! mask per unit (the input columns whose empty cells keep the value unknown; no mask:
 //! every unit known). Where a unit is unknown its value is unspecified and never read.
