@@ -29,7 +29,9 @@ fn known_mask(known: &[bool], b: u32) -> Mask {
     if known.iter().all(|&k| k) {
         return None;
     }
-    Some(known.iter().map(|&k| if k { 0 } else { b }).collect())
+    Some(std::rc::Rc::new(
+        known.iter().map(|&k| if k { 0 } else { b }).collect(),
+    ))
 }
 
 /// An input column scaled to fixed point (`scale` raw units per stored unit).
@@ -182,8 +184,14 @@ impl Eval<'_> {
             }
         }
         if path.len() == 2 && path[0] == "household" && entity == Entity::Person {
+            // Formulas read the same household values many times: gather each once.
+            if let Some(v) = self.gathered.get(&path[1]) {
+                return Ok(v.clone());
+            }
             let hh = self.name(&path[1..], Entity::Household)?;
-            return Ok(hh.gather(&self.frame.persons.household));
+            let v = hh.gather(&self.frame.persons.household);
+            self.gathered.insert(path[1].clone(), v.clone());
+            return Ok(v);
         }
         let id = path.join(".");
         let n = self.len(entity);
@@ -425,6 +433,10 @@ impl Eval<'_> {
             }
             return Ok(Val::many(v, None));
         }
+        // Slices, not a match per member.
+        let np = self.frame.persons.id.len();
+        let (cv, cm) = (cond.values(np), cond.masks(np));
+        let (vv, vm) = (value.values(np), value.masks(np));
         let mut out = Vec::with_capacity(members.len());
         let mut masks = Vec::with_capacity(members.len());
         for r in members {
@@ -432,7 +444,7 @@ impl Eval<'_> {
             // any: Kleene or of (cond and value); all: Kleene and of (not cond or value).
             let (mut decided_any, mut decided_all_false) = (false, false);
             for p in r.start as usize..r.end as usize {
-                let ((c, cm), (v, vm)) = (cond.at(p), value.at(p));
+                let (c, cm, v, vm) = (cv[p], cm[p], vv[p], vm[p]);
                 match name {
                     "any" | "all" => {
                         let cond_false = cm == 0 && c == 0;

@@ -143,6 +143,8 @@ pub(crate) struct Eval<'a> {
     pub(crate) values: HashMap<Item, Val>,
     /// Input columns converted so far, by entity and name.
     pub(crate) inputs: HashMap<(Entity, String), Val>,
+    /// `household.x` read by persons, gathered so far.
+    pub(crate) gathered: HashMap<String, Val>,
     pub(crate) codes: Codes,
     pub(crate) params: &'a params::ParamTables<'a>,
     /// Each household's region index in `params`.
@@ -232,6 +234,25 @@ pub fn evaluate_all(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Eva
     run(pack, checked, frame, &params, true, true)
 }
 
+/// The units with a row to write for a program: every unit for `--all`, otherwise the
+/// eligible and the undecided ones (a quick scan: most units are neither).
+fn candidates(elig: &Val, n: usize, all: bool) -> Box<dyn Iterator<Item = usize> + '_> {
+    match elig {
+        Val::Many(c) if !all => {
+            let m = c.m.clone();
+            Box::new(
+                c.v[..n]
+                    .iter()
+                    .enumerate()
+                    .filter(move |&(u, &v)| v == 1 || m.as_ref().is_some_and(|m| m[u] != 0))
+                    .map(|(u, _)| u),
+            )
+        }
+        Val::Const(0) if !all => Box::new(std::iter::empty()),
+        _ => Box::new(0..n),
+    }
+}
+
 /// Where a row goes in the output order: household, then the household's own row before
 /// its persons', then program id.
 type RowKey = (u32, u32, u32);
@@ -260,6 +281,7 @@ fn run(
             .collect(),
         values: HashMap::new(),
         inputs: HashMap::new(),
+        gathered: HashMap::new(),
         codes: Codes::default(),
         region_at: params.region_indexes(frame),
         params,
@@ -296,7 +318,7 @@ fn run(
     for (k, p) in pack.programs.iter().enumerate() {
         let elig = &ev.values[&Item::Program(k)];
         let amount = amounts.get(&k);
-        for u in 0..ev.len(p.entity) {
+        for u in candidates(elig, ev.len(p.entity), all) {
             let (household, person) = match p.entity {
                 Entity::Household => (u, None),
                 Entity::Person => (frame.persons.household[u] as usize, Some(u)),

@@ -38,7 +38,7 @@ impl Col {
 }
 
 /// Unknown bits per unit; `None`: every unit known.
-pub(crate) type Mask = Option<Rc<[u32]>>;
+pub(crate) type Mask = Option<Rc<Vec<u32>>>;
 
 /// A column of values with its unknowns.
 #[derive(Debug, Default)]
@@ -57,7 +57,7 @@ pub(crate) enum Val {
 
 /// A mask, or none if no unit is unknown.
 pub(crate) fn mask_of(m: Vec<u32>) -> Mask {
-    m.iter().any(|&b| b != 0).then(|| m.into())
+    m.iter().any(|&b| b != 0).then(|| Rc::new(m))
 }
 
 /// The unknowns of either operand.
@@ -65,7 +65,9 @@ fn union(a: &Mask, b: &Mask) -> Mask {
     match (a, b) {
         (None, m) | (m, None) => m.clone(),
         (Some(x), Some(y)) if Rc::ptr_eq(x, y) => a.clone(),
-        (Some(x), Some(y)) => Some(x.iter().zip(y.iter()).map(|(p, q)| p | q).collect()),
+        (Some(x), Some(y)) => Some(Rc::new(
+            x.iter().zip(y.iter()).map(|(p, q)| p | q).collect(),
+        )),
     }
 }
 
@@ -141,6 +143,22 @@ impl Val {
         }
     }
 
+    /// The values of `n` units as a slice.
+    pub(crate) fn values(&self, n: usize) -> std::borrow::Cow<'_, [i64]> {
+        match self {
+            Val::Const(x) => vec![*x; n].into(),
+            Val::Many(c) => c.v[..n].into(),
+        }
+    }
+
+    /// The unknown bits of `n` units as a slice.
+    pub(crate) fn masks(&self, n: usize) -> std::borrow::Cow<'_, [u32]> {
+        match self.mask_ref() {
+            None => vec![0; n].into(),
+            Some(m) => m[..n].into(),
+        }
+    }
+
     /// The values as a column of `n` units.
     pub(crate) fn to_col(&self, n: usize) -> Col {
         match self {
@@ -162,7 +180,7 @@ impl Val {
             Val::Many(c) => Val::many(
                 index.iter().map(|&i| c.v[i as usize]).collect(),
                 c.m.as_ref()
-                    .map(|m| index.iter().map(|&i| m[i as usize]).collect()),
+                    .map(|m| Rc::new(index.iter().map(|&i| m[i as usize]).collect())),
             ),
         }
     }
@@ -185,26 +203,58 @@ pub(crate) fn fallible<E>(
     n: usize,
     a: &Val,
     b: &Val,
-    f: impl Fn(i64, i64) -> Result<i64, E>,
+    f: impl Fn(i64, i64) -> Result<i64, E> + Copy,
 ) -> Result<Val, E> {
-    if let (Val::Const(x), Val::Const(y)) = (a, b) {
-        return f(*x, *y).map(Val::Const);
-    }
     let m = union(a.mask_ref(), b.mask_ref());
-    let mut v = Vec::with_capacity(n);
-    match &m {
-        None => {
-            for i in 0..n {
-                v.push(f(a.at(i).0, b.at(i).0)?);
+    let v = match (a, b) {
+        (Val::Const(x), Val::Const(y)) => return f(*x, *y).map(Val::Const),
+        (Val::Const(x), Val::Many(c)) => fallible_masked(n, *x, &c.v[..n], &m, f)?,
+        (Val::Many(c), Val::Const(y)) => fallible_masked(n, &c.v[..n], *y, &m, f)?,
+        (Val::Many(c), Val::Many(d)) => fallible_masked(n, &c.v[..n], &d.v[..n], &m, f)?,
+    };
+    Ok(Val::many(v, m))
+}
+
+fn fallible_masked<A: Lane<i64>, B: Lane<i64>, E>(
+    n: usize,
+    a: A,
+    b: B,
+    m: &Mask,
+    f: impl Fn(i64, i64) -> Result<i64, E> + Copy,
+) -> Result<Vec<i64>, E> {
+    match m {
+        None => fallible_lanes(n, a, b, 0u32, f),
+        Some(m) => fallible_lanes(n, a, b, &m[..n], f),
+    }
+}
+
+/// A first pass without early exits (which the compiler can vectorise) notes whether
+/// any known unit failed; only then a second pass finds the first failure.
+fn fallible_lanes<A: Lane<i64>, B: Lane<i64>, M: Lane<u32>, E>(
+    n: usize,
+    a: A,
+    b: B,
+    m: M,
+    f: impl Fn(i64, i64) -> Result<i64, E>,
+) -> Result<Vec<i64>, E> {
+    let mut failed = false;
+    let v = (0..n)
+        .map(|i| match f(a.at(i), b.at(i)) {
+            Ok(x) => x,
+            Err(_) => {
+                failed |= m.at(i) == 0;
+                0
             }
-        }
-        Some(m) => {
-            for (i, &m) in m.iter().enumerate().take(n) {
-                v.push(if m == 0 { f(a.at(i).0, b.at(i).0)? } else { 0 });
+        })
+        .collect();
+    if failed {
+        for i in 0..n {
+            if m.at(i) == 0 {
+                f(a.at(i), b.at(i))?;
             }
         }
     }
-    Ok(Val::many(v, m))
+    Ok(v)
 }
 
 /// Kleene `and` (`dominant` 0) or `or` (`dominant` 1): a known dominant operand decides
@@ -278,9 +328,9 @@ pub(crate) fn choose(n: usize, c: &Val, t: &Val, e: &Val) -> Val {
         (cm, tm, em) => {
             let zeros = vec![0u32; n];
             let (cm, tm, em) = (
-                cm.as_deref().unwrap_or(&zeros),
-                tm.as_deref().unwrap_or(&zeros),
-                em.as_deref().unwrap_or(&zeros),
+                cm.as_deref().map_or(&zeros[..], |m| &m[..]),
+                tm.as_deref().map_or(&zeros[..], |m| &m[..]),
+                em.as_deref().map_or(&zeros[..], |m| &m[..]),
             );
             mask_of(
                 (0..n)
