@@ -23,7 +23,7 @@ use crate::import::{Phase, Progress};
 use minsheng_interchange::decode;
 use minsheng_interchange::source::{Header, Location, RawRow};
 use minsheng_interchange::{Source, Table};
-use minsheng_model::{Date, RegionTable, Relation};
+use minsheng_model::{Date, RegionTable};
 use minsheng_policy::frame::{Frame, HouseholdRow, Parts, PersonRow, StayRow, assemble};
 use rayon::prelude::*;
 use std::cmp::Ordering;
@@ -109,13 +109,14 @@ impl TableBytes {
         pieces
     }
 
-    /// Every non-blank row of every piece through `decode`, pieces in parallel; the
-    /// rows in file order. `progress` hears of each piece decoded.
-    fn decode<T: Send>(
+    /// Every non-blank row of every piece through a decoder made by `decoder` (one per
+    /// piece: it may keep state, such as a lookup cursor), pieces in parallel; the rows
+    /// of each piece in file order. `progress` hears of each piece decoded.
+    fn decode<T: Send, D: FnMut(&RawRow<'_>) -> Option<T>>(
         &self,
         progress: &dyn Progress,
-        decode: impl Fn(&RawRow<'_>) -> Option<T> + Sync,
-    ) -> Result<Vec<T>, GiveWay> {
+        decoder: impl Fn() -> D + Sync,
+    ) -> Result<Vec<Vec<T>>, GiveWay> {
         let table = self.table;
         let pieces = self.pieces();
         progress.begin(
@@ -127,6 +128,7 @@ impl TableBytes {
         let per_piece: Result<Vec<Vec<T>>, GiveWay> = pieces
             .into_par_iter()
             .map(|piece| {
+                let mut decode = decoder();
                 let mut rdr = csv::ReaderBuilder::new()
                     .has_headers(false)
                     .flexible(true)
@@ -160,13 +162,23 @@ impl TableBytes {
             })
             .collect::<Result<_, _>>();
         progress.end();
-        let per_piece = per_piece?;
-        let mut rows = Vec::with_capacity(per_piece.iter().map(Vec::len).sum());
-        for piece in per_piece {
-            rows.extend(piece);
-        }
-        Ok(rows)
+        per_piece
     }
+}
+
+/// The pieces' rows, split by `split` into two columns of exactly the needed size (one
+/// copy, into memory touched once).
+fn columns<T, A, B>(pieces: Vec<Vec<T>>, split: impl Fn(T) -> (A, B)) -> (Vec<A>, Vec<B>) {
+    let n = pieces.iter().map(Vec::len).sum();
+    let (mut a, mut b) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for piece in pieces {
+        for row in piece {
+            let (x, y) = split(row);
+            a.push(x);
+            b.push(y);
+        }
+    }
+    (a, b)
 }
 
 /// Ids sorted, each with its number (its position in the file), for lookups.
@@ -201,29 +213,6 @@ impl<'a> SortedIds<'a> {
         *cursor = at;
         Some(self.sorted[at].1)
     }
-
-    /// `find` for every item of `items` (in parallel pieces, one cursor each); gives way
-    /// when one is missing.
-    fn find_all<T: Sync>(
-        &self,
-        items: &[T],
-        id: impl Fn(&T) -> &str + Sync,
-        what: &str,
-    ) -> Result<Vec<u32>, GiveWay> {
-        let piece = items.len() / (rayon::current_num_threads() * PIECES_PER_THREAD) + 1;
-        let found: Vec<Vec<u32>> = items
-            .par_chunks(piece)
-            .map(|items| {
-                let mut cursor = 0;
-                items
-                    .iter()
-                    .map(|t| self.find(id(t), &mut cursor))
-                    .collect::<Option<Vec<u32>>>()
-                    .ok_or_else(|| GiveWay(format!("{what}: unknown reference")))
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(found.into_iter().flatten().collect())
-    }
 }
 
 /// Gives way when two neighbours of the sorted `v` are equal.
@@ -232,18 +221,6 @@ fn unique<T: Sync>(v: &[T], eq: impl Fn(&T, &T) -> bool + Sync, what: &str) -> R
         return give_way(format!("{what}: a repeated id"));
     }
     Ok(())
-}
-
-struct PersonIn {
-    id: Box<str>,
-    household: String,
-    row: PersonRow,
-    is_head: bool,
-}
-
-struct StayIn {
-    person: String,
-    row: StayRow,
 }
 
 /// An event or enrollment: what its references and key need.
@@ -273,81 +250,84 @@ pub fn load(
         .par_iter()
         .map(TableBytes::read)
         .collect::<Result<_, _>>()?;
-    let households: Vec<(Box<str>, HouseholdRow)> =
-        rows_of(&tables, Table::Households, progress, |row| {
-            let h = decode::household(row, regions).ok()?;
-            let row = HouseholdRow::from(&h);
-            Some((h.household_id.into_boxed_str(), row))
-        })?;
-    let persons: Vec<PersonIn> = rows_of(&tables, Table::Persons, progress, |row| {
-        let p = decode::person(row).ok()?;
-        let row = PersonRow::new(&p, u32::MAX);
-        Some(PersonIn {
-            id: p.person_id.into_boxed_str(),
-            household: p.household_id,
-            row,
-            is_head: p.relation == Relation::Head,
-        })
+    let (household_ids, households) = columns(
+        rows_of(&tables, Table::Households, progress, || {
+            |row: &RawRow<'_>| {
+                let h = decode::household(row, regions).ok()?;
+                let row = HouseholdRow::from(&h);
+                Some((h.household_id.into_boxed_str(), row))
+            }
+        })?,
+        |r| r,
+    );
+    let household_index = SortedIds::new(household_ids.iter().map(|h| &**h), "households")?;
+    // Each person's household is looked up as the person is decoded (persons come
+    // grouped by household: the cursor finds it without a search).
+    let person_pieces = rows_of(&tables, Table::Persons, progress, || {
+        let mut cursor = 0;
+        let index = &household_index;
+        move |row: &RawRow<'_>| {
+            let p = decode::person(row).ok()?;
+            let household = index.find(&p.household_id, &mut cursor)?;
+            let row = PersonRow::new(&p, household);
+            Some((p.person_id.into_boxed_str(), row))
+        }
     })?;
-    let stays: Vec<StayIn> = rows_of(&tables, Table::HospitalStays, progress, |row| {
-        let s = decode::stay(row).ok()?;
-        Some(StayIn {
-            row: StayRow::new(&s, u32::MAX),
-            person: s.person_id,
-        })
-    })?;
-    let events: Vec<LinkIn> = rows_of(&tables, Table::Events, progress, |row| {
-        let e = decode::event(row).ok()?;
-        Some(LinkIn {
-            key: (e.event_id, String::new(), String::new()),
-            household: e.household_id,
-            person: e.person_id,
-        })
-    })?;
-    let enrollments: Vec<LinkIn> = rows_of(&tables, Table::Enrollments, progress, |row| {
-        let e = decode::enrollment(row).ok()?;
-        let (household, person, program) = e.key();
-        Some(LinkIn {
-            key: (household.to_owned(), person.to_owned(), program.to_owned()),
-            household: e.household_id,
-            person: e.person_id,
-        })
-    })?;
-    drop(tables);
-
-    let household_ids = SortedIds::new(households.iter().map(|h| &*h.0), "households")?;
-    let person_households = household_ids.find_all(&persons, |p| &p.household, "persons")?;
+    let (person_ids, persons) = columns(person_pieces, |r| r);
     let mut heads = vec![0u32; households.len()];
-    for (p, &h) in persons.iter().zip(&person_households) {
-        heads[h as usize] += u32::from(p.is_head);
+    for p in &persons {
+        heads[p.household as usize] += u32::from(p.is_head());
     }
     if heads.iter().any(|&n| n != 1) {
         return give_way("a household without exactly one head");
     }
-    let person_ids = SortedIds::new(persons.iter().map(|p| &*p.id), "persons")?;
-    let stay_persons = person_ids.find_all(&stays, |s| &s.person, "hospital_stays")?;
-    SortedIds::new(stays.iter().map(|s| s.row.id()), "hospital_stays")?;
-    for (links, what) in [(&events, "events"), (&enrollments, "enrollments")] {
-        check_links(links, &household_ids, &person_ids, &person_households, what)?;
+    let person_index = SortedIds::new(person_ids.iter().map(|p| &**p), "persons")?;
+    let stay_pieces = rows_of(&tables, Table::HospitalStays, progress, || {
+        let mut cursor = 0;
+        let index = &person_index;
+        move |row: &RawRow<'_>| {
+            let s = decode::stay(row).ok()?;
+            let person = index.find(&s.person_id, &mut cursor)?;
+            Some(StayRow::new(&s, person))
+        }
+    })?;
+    let stays: Vec<StayRow> = columns(stay_pieces, |s| (s, ())).0;
+    SortedIds::new(stays.iter().map(StayRow::id), "hospital_stays")?;
+    let events = rows_of(&tables, Table::Events, progress, || {
+        |row: &RawRow<'_>| {
+            let e = decode::event(row).ok()?;
+            Some(LinkIn {
+                key: (e.event_id, String::new(), String::new()),
+                household: e.household_id,
+                person: e.person_id,
+            })
+        }
+    })?;
+    let enrollments = rows_of(&tables, Table::Enrollments, progress, || {
+        |row: &RawRow<'_>| {
+            let e = decode::enrollment(row).ok()?;
+            let (household, person, program) = e.key();
+            Some(LinkIn {
+                key: (household.to_owned(), person.to_owned(), program.to_owned()),
+                household: e.household_id,
+                person: e.person_id,
+            })
+        }
+    })?;
+    drop(tables);
+    let person_households: Vec<u32> = persons.iter().map(|p| p.household).collect();
+    for (links, what) in [(events, "events"), (enrollments, "enrollments")] {
+        let links: Vec<LinkIn> = links.into_iter().flatten().collect();
+        check_links(
+            &links,
+            &household_index,
+            &person_index,
+            &person_households,
+            what,
+        )?;
     }
+    drop((household_index, person_index));
 
-    let (household_ids, households): (Vec<_>, Vec<_>) = households.into_iter().unzip();
-    let (person_ids, persons): (Vec<_>, Vec<_>) = persons
-        .into_iter()
-        .zip(person_households)
-        .map(|(mut p, h)| {
-            p.row.household = h;
-            (p.id, p.row)
-        })
-        .unzip();
-    let stays = stays
-        .into_iter()
-        .zip(stay_persons)
-        .map(|(mut s, p)| {
-            s.row.person = p;
-            s.row
-        })
-        .collect();
     let parts = Parts {
         household_ids,
         households,
@@ -358,16 +338,17 @@ pub fn load(
     Ok(assemble(parts, month, per_chunk))
 }
 
-/// The rows of `table` through `decode` (none when the batch has no such file).
-fn rows_of<T: Send>(
+/// The rows of `table`, piece by piece, through decoders made by `decoder` (none when
+/// the batch has no such file).
+fn rows_of<T: Send, D: FnMut(&RawRow<'_>) -> Option<T>>(
     tables: &[TableBytes],
     table: Table,
     progress: &dyn Progress,
-    decode: impl Fn(&RawRow<'_>) -> Option<T> + Sync,
-) -> Result<Vec<T>, GiveWay> {
+    decoder: impl Fn() -> D + Sync,
+) -> Result<Vec<Vec<T>>, GiveWay> {
     match tables.iter().find(|b| b.table == table) {
         None => Ok(Vec::new()),
-        Some(file) => file.decode(progress, decode),
+        Some(file) => file.decode(progress, decoder),
     }
 }
 

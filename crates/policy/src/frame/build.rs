@@ -56,6 +56,11 @@ pub struct PersonRow {
 }
 
 impl PersonRow {
+    /// Whether the person is the head of their household.
+    pub fn is_head(&self) -> bool {
+        self.relation == Relation::Head
+    }
+
     /// Person `p` of household number `household`.
     pub fn new(p: &Person, household: u32) -> Self {
         PersonRow {
