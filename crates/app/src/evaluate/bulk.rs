@@ -1,16 +1,20 @@
 //! The fast road from interchange CSV files to frames, for data that is valid.
 //!
-//! [`load`] reads every file whole, cuts each into pieces at line ends and decodes the
-//! pieces on all cores with the import's own decoders (`minsheng_interchange::decode`:
-//! the same field rules, the same messages). Then it checks the import's cross-row rules
-//! for a batch into an empty registry on sorted id lists instead of hash tables:
-//! unique ids, every reference resolving (person → household, stay → person,
-//! event/enrollment → household and a person of that household), unique enrollment keys,
-//! exactly one head per household. Files written in id order, as exports and synthetic
+//! [`load`] cuts every file into pieces of a few megabytes at line ends, reads each piece
+//! into a buffer its core reuses and decodes it with the import's own decoders
+//! (`minsheng_interchange::decode`: the same field rules, the same messages), pieces on
+//! all cores. A file with a quote character is decoded whole instead (a quoted cell may
+//! hold a line end). References are resolved as rows are decoded: households first,
+//! then persons (each finding its household), then stays (each finding its person).
+//! The import's cross-row rules for a batch into an empty registry are checked on sorted
+//! id lists instead of hash tables: unique ids, every reference resolving (person →
+//! household, stay → person, event/enrollment → household and a person of that
+//! household), unique enrollment keys, exactly one head per household. Files written in id order, as exports and synthetic
 //! districts are, are checked without sorting.
 //!
-//! Input of more than 8 GiB is streamed instead (the files are held in memory while
-//! they are decoded).
+//! Memory: the files are never held whole, only each core's current piece; the decoded
+//! rows are held in their pieces until they are laid out once into exactly sized
+//! columns (fresh memory costs more than the copying on the machines we measured).
 //!
 //! It only ever answers "these frames" or "give way": at the first row or rule the
 //! data breaks (or an XLSX sheet, or a file it cannot read) it stops, and the caller
@@ -27,6 +31,7 @@ use minsheng_model::{Date, RegionTable};
 use minsheng_policy::frame::{Frame, HouseholdRow, Parts, PersonRow, StayRow, assemble};
 use rayon::prelude::*;
 use std::cmp::Ordering;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -39,25 +44,23 @@ fn give_way<T>(why: impl Into<String>) -> Result<T, GiveWay> {
     Err(GiveWay(why.into()))
 }
 
-/// Pieces a file's data rows are cut into for decoding: a few per core, so that an
-/// uneven piece does not leave a core idle.
-const PIECES_PER_THREAD: usize = 4;
+/// The size of the pieces a file is read and decoded in: large enough that cutting and
+/// reading cost nothing next to decoding, small enough that a core's reused read buffer
+/// stays small.
+const PIECE_BYTES: u64 = 8 << 20;
 
-/// Input larger than this takes the streaming road, which holds ids and columns but
-/// never the files themselves.
-const MAX_BYTES: u64 = 8 << 30;
-
-/// One CSV table read whole: its header and the bytes of its data rows.
-struct TableBytes {
+/// One CSV table: its header, and where its data rows are.
+struct TableFile {
     table: Table,
     label: String,
     header: Header,
-    bytes: Vec<u8>,
-    data_start: usize,
+    file: std::fs::File,
+    data_start: u64,
+    len: u64,
 }
 
-impl TableBytes {
-    fn read(source: &Source) -> Result<TableBytes, GiveWay> {
+impl TableFile {
+    fn open(source: &Source) -> Result<TableFile, GiveWay> {
         let Location::Csv(path) = &source.location else {
             return give_way(format!("{}: XLSX", source.label()));
         };
@@ -67,46 +70,60 @@ impl TableBytes {
         if !reader.header_ok() {
             return give_way(format!("{}: header", source.label()));
         }
-        let data_start = usize::try_from(reader.bytes_read()).unwrap_or(usize::MAX);
+        let data_start = reader.bytes_read();
         let header = reader.header;
-        let bytes =
-            std::fs::read(path).or_else(|e| give_way(format!("{}: {e}", path.display())))?;
-        if data_start > bytes.len() {
+        let file =
+            std::fs::File::open(path).or_else(|e| give_way(format!("{}: {e}", path.display())))?;
+        let len = file
+            .metadata()
+            .or_else(|e| give_way(format!("{}: {e}", path.display())))?
+            .len();
+        if data_start > len {
             return give_way(format!("{}: changed while read", path.display()));
         }
-        Ok(TableBytes {
+        Ok(TableFile {
             table: source.table,
             label: source.label(),
             header,
-            bytes,
+            file,
             data_start,
+            len,
         })
     }
 
-    /// The data rows cut into pieces at line ends. A file with a quote character is one
-    /// piece: a quoted cell may hold a line end.
-    fn pieces(&self) -> Vec<&[u8]> {
-        let body = &self.bytes[self.data_start..];
-        let wanted = rayon::current_num_threads() * PIECES_PER_THREAD;
-        if body.contains(&b'"') || wanted < 2 {
-            return vec![body];
+    /// Reads `range` of the file into `buf` (reused: no fresh memory per piece).
+    fn read(&self, range: &Range<u64>, buf: &mut Vec<u8>) -> Result<(), GiveWay> {
+        use std::os::unix::fs::FileExt;
+        buf.resize((range.end - range.start) as usize, 0);
+        self.file
+            .read_exact_at(buf, range.start)
+            .or_else(|e| give_way(format!("{}: {e}", self.label)))
+    }
+
+    /// The data rows cut into pieces of about [`PIECE_BYTES`] at line ends.
+    fn pieces(&self) -> Result<Vec<Range<u64>>, GiveWay> {
+        let mut pieces = Vec::new();
+        let mut start = self.data_start;
+        let mut window = Vec::new();
+        while self.len - start > PIECE_BYTES {
+            // The first line end after the nominal cut.
+            let mut at = start + PIECE_BYTES;
+            let end = loop {
+                let range = at..(at + 64 * 1024).min(self.len);
+                self.read(&range, &mut window)?;
+                match window.iter().position(|&b| b == b'\n') {
+                    Some(i) => break at + i as u64 + 1,
+                    None if range.end == self.len => break self.len,
+                    None => at = range.end,
+                }
+            };
+            pieces.push(start..end);
+            start = end;
         }
-        let target = body.len() / wanted + 1;
-        let mut pieces = Vec::with_capacity(wanted);
-        let mut rest = body;
-        while rest.len() > target {
-            let cut = rest[target..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(rest.len(), |i| target + i + 1);
-            let (piece, tail) = rest.split_at(cut);
-            pieces.push(piece);
-            rest = tail;
+        if start < self.len {
+            pieces.push(start..self.len);
         }
-        if !rest.is_empty() {
-            pieces.push(rest);
-        }
-        pieces
+        Ok(pieces)
     }
 
     /// Every non-blank row of every piece through a decoder made by `decoder` (one per
@@ -117,52 +134,69 @@ impl TableBytes {
         progress: &dyn Progress,
         decoder: impl Fn() -> D + Sync,
     ) -> Result<Vec<Vec<T>>, GiveWay> {
-        let table = self.table;
-        let pieces = self.pieces();
-        progress.begin(
-            &self.label,
-            Phase::Check,
-            pieces.iter().map(|p| p.len() as u64).sum(),
-        );
+        progress.begin(&self.label, Phase::Check, self.len - self.data_start);
         let done = AtomicU64::new(0);
-        let per_piece: Result<Vec<Vec<T>>, GiveWay> = pieces
+        let decoded = self
+            .pieces()?
             .into_par_iter()
-            .map(|piece| {
-                let mut decode = decoder();
-                let mut rdr = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .from_reader(piece);
-                let mut record = csv::StringRecord::new();
-                let lines = piece.iter().filter(|&&b| b == b'\n').count() + 1;
-                let mut out = Vec::with_capacity(lines);
-                loop {
-                    match rdr.read_record(&mut record) {
-                        Ok(false) => {
-                            let bytes = piece.len() as u64;
-                            progress.advance_to(done.fetch_add(bytes, Relaxed) + bytes);
-                            return Ok(out);
-                        }
-                        Ok(true) if record.iter().all(|c| c.trim().is_empty()) => {}
-                        Ok(true) => {
-                            let row = RawRow {
-                                line: 0,
-                                index: 0,
-                                record: &record,
-                                header: &self.header,
-                            };
-                            match decode(&row) {
-                                Some(v) => out.push(v),
-                                None => return give_way(format!("{table}: a refused row")),
-                            }
-                        }
-                        Err(e) => return give_way(format!("{table}: {e}")),
+            .map_init(Vec::new, |buf, range| {
+                self.read(&range, buf)?;
+                // A quoted cell may hold a line end that a cut went through.
+                if buf.contains(&b'"') {
+                    return Ok(None);
+                }
+                let rows = self.decode_piece(buf, decoder())?;
+                let bytes = range.end - range.start;
+                progress.advance_to(done.fetch_add(bytes, Relaxed) + bytes);
+                Ok(Some(rows))
+            })
+            .collect::<Result<Option<Vec<_>>, GiveWay>>();
+        let decoded = match decoded? {
+            Some(pieces) => pieces,
+            // Quotes: the file is decoded whole, as one piece.
+            None => {
+                let mut buf = Vec::new();
+                self.read(&(self.data_start..self.len), &mut buf)?;
+                vec![self.decode_piece(&buf, decoder())?]
+            }
+        };
+        progress.end();
+        Ok(decoded)
+    }
+
+    /// Every non-blank row of `piece` through `decode`, in file order.
+    fn decode_piece<T>(
+        &self,
+        piece: &[u8],
+        mut decode: impl FnMut(&RawRow<'_>) -> Option<T>,
+    ) -> Result<Vec<T>, GiveWay> {
+        let table = self.table;
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(piece);
+        let mut record = csv::StringRecord::new();
+        let lines = piece.iter().filter(|&&b| b == b'\n').count() + 1;
+        let mut out = Vec::with_capacity(lines);
+        loop {
+            match rdr.read_record(&mut record) {
+                Ok(false) => return Ok(out),
+                Ok(true) if record.iter().all(|c| c.trim().is_empty()) => {}
+                Ok(true) => {
+                    let row = RawRow {
+                        line: 0,
+                        index: 0,
+                        record: &record,
+                        header: &self.header,
+                    };
+                    match decode(&row) {
+                        Some(v) => out.push(v),
+                        None => return give_way(format!("{table}: a refused row")),
                     }
                 }
-            })
-            .collect::<Result<_, _>>();
-        progress.end();
-        per_piece
+                Err(e) => return give_way(format!("{table}: {e}")),
+            }
+        }
     }
 }
 
@@ -242,13 +276,9 @@ pub fn load(
 ) -> Result<Vec<Frame>, GiveWay> {
     let (sources, _notices) =
         minsheng_interchange::discover(paths).or_else(|e| give_way(e.to_string()))?;
-    let bytes: u64 = sources.iter().map(Source::size_bytes).sum();
-    if bytes > MAX_BYTES {
-        return give_way(format!("{bytes} bytes of input: streamed instead"));
-    }
-    let tables: Vec<TableBytes> = sources
-        .par_iter()
-        .map(TableBytes::read)
+    let tables: Vec<TableFile> = sources
+        .iter()
+        .map(TableFile::open)
         .collect::<Result<_, _>>()?;
     let (household_ids, households) = columns(
         rows_of(&tables, Table::Households, progress, || {
@@ -341,7 +371,7 @@ pub fn load(
 /// The rows of `table`, piece by piece, through decoders made by `decoder` (none when
 /// the batch has no such file).
 fn rows_of<T: Send, D: FnMut(&RawRow<'_>) -> Option<T>>(
-    tables: &[TableBytes],
+    tables: &[TableFile],
     table: Table,
     progress: &dyn Progress,
     decoder: impl Fn() -> D + Sync,

@@ -16,6 +16,7 @@ use minsheng_model::{
     Household, Illness, Person, RecordSink, RegionCode, Registry, Relation, SelfCare, Sex,
     SinkError,
 };
+use rayon::prelude::*;
 
 /// What the frame keeps of a household record.
 pub struct HouseholdRow {
@@ -39,23 +40,35 @@ impl From<&Household> for HouseholdRow {
 }
 
 /// What the frame keeps of a person record; `household` is the household's number.
+/// Compact (millions of them are held while a district loads): the four incomes as fen
+/// with one bit each for "known".
 pub struct PersonRow {
     pub household: u32,
     sex: Sex,
     birth_date: Date,
     deceased_on: Option<Date>,
     relation: Relation,
-    disability_grade: Option<i64>,
+    disability_grade: Option<u8>,
     disability_kind: Option<DisabilityKind>,
     self_care: Option<SelfCare>,
     employment: Option<Employment>,
-    incomes: [Option<i64>; 4],
+    incomes: [i64; 4],
+    incomes_known: u8,
     illness: Option<Illness>,
     capable_supporter: Option<bool>,
     orphan: Option<bool>,
 }
 
 impl PersonRow {
+    /// Wage, business, property and transfer income (fen), `None` where unknown.
+    fn incomes(&self) -> [Option<i64>; 4] {
+        let mut out = [None; 4];
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = (self.incomes_known & (1 << i) != 0).then_some(self.incomes[i]);
+        }
+        out
+    }
+
     /// Whether the person is the head of their household.
     pub fn is_head(&self) -> bool {
         self.relation == Relation::Head
@@ -63,23 +76,24 @@ impl PersonRow {
 
     /// Person `p` of household number `household`.
     pub fn new(p: &Person, household: u32) -> Self {
+        let incomes = [
+            p.wage_income,
+            p.business_income,
+            p.property_income,
+            p.transfer_income,
+        ];
         PersonRow {
             household,
             sex: p.sex,
             birth_date: p.birth_date,
             deceased_on: p.deceased_on,
             relation: p.relation,
-            disability_grade: p.disability_grade.map(i64::from),
+            disability_grade: p.disability_grade,
             disability_kind: p.disability_kind,
             self_care: p.self_care,
             employment: p.employment,
-            incomes: [
-                p.wage_income,
-                p.business_income,
-                p.property_income,
-                p.transfer_income,
-            ]
-            .map(|f| f.map(|f| f.0)),
+            incomes: incomes.map(|f| f.map_or(0, |f| f.0)),
+            incomes_known: (0..4).fold(0, |k, i| k | u8::from(incomes[i].is_some()) << i),
             illness: p.illness,
             capable_supporter: p.capable_supporter,
             orphan: p.orphan,
@@ -283,9 +297,9 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
         .and_then(|d| d.pred_opt())
         .unwrap_or(month);
     let Parts {
-        household_ids: mut hh_names,
+        household_ids: hh_names,
         households,
-        person_ids: mut p_names,
+        person_ids: p_names,
         persons,
         mut stays,
     } = parts;
@@ -330,57 +344,106 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
     });
 
     let per_chunk = per_chunk.max(1);
-    let mut frames = Vec::new();
-    let (mut p_at, mut s_at) = (0usize, 0usize);
-    for chunk in hh_order.chunks(per_chunk) {
-        let mut f = Frame {
-            month,
-            ..Frame::default()
-        };
-        let (p0, s0) = (p_at, s_at);
-        for (local, &h) in chunk.iter().enumerate() {
-            let row = &households[h as usize];
-            let hs = &mut f.households;
-            hs.id.push(std::mem::take(&mut hh_names[h as usize]));
-            hs.region.push(row.region);
-            hs.area.push(row.area);
-            hs.savings.push(row.savings);
-            hs.houses.push(row.houses);
-            hs.vehicles.push(row.vehicles);
-            let begin = (p_at - p0) as u32;
-            while let Some(&p) = p_order.get(p_at)
-                && persons[p as usize].household == h
-            {
-                push_person(
-                    &mut f,
-                    &persons[p as usize],
-                    std::mem::take(&mut p_names[p as usize]),
-                    local as u32,
-                    month,
-                );
-                let first = (s_at - s0) as u32;
-                while let Some(&s) = s_order.get(s_at)
-                    && stays[s as usize].person == p
-                {
-                    let s = &mut stays[s as usize];
-                    let person = (p_at - p0) as u32;
-                    push_stay(&mut f, s, person);
-                    s_at += 1;
-                }
-                f.persons.stays.push(first..(s_at - s0) as u32);
-                p_at += 1;
-            }
-            f.households.members.push(begin..(p_at - p0) as u32);
-        }
-        frames.push(f);
+    // Persons and stays per chunk: each chunk's share of the orders, and exact sizes.
+    let chunks = hh_order.len().div_ceil(per_chunk).max(1);
+    let (mut chunk_persons, mut chunk_stays) = (vec![0usize; chunks], vec![0usize; chunks]);
+    let chunk_of_person =
+        |p: u32| hh_pos[persons[p as usize].household as usize] as usize / per_chunk;
+    for &p in &p_order {
+        chunk_persons[chunk_of_person(p)] += 1;
     }
-    if frames.is_empty() {
-        frames.push(Frame {
-            month,
-            ..Frame::default()
+    for &s in &s_order {
+        chunk_stays[chunk_of_person(stays[s as usize].person)] += 1;
+    }
+    // The ids moved into output order, so that each chunk owns a slice of them.
+    let mut hh_names = in_order(hh_names, &hh_order);
+    let mut p_names = in_order(p_names, &p_order);
+    let stay_ids: Vec<Box<str>> = stays
+        .iter_mut()
+        .map(|s| std::mem::take(&mut s.id))
+        .collect();
+    let mut s_names = in_order(stay_ids, &s_order);
+
+    struct Chunk<'a> {
+        households: &'a [u32],
+        household_ids: &'a mut [Box<str>],
+        persons: &'a [u32],
+        person_ids: &'a mut [Box<str>],
+        stays: &'a [u32],
+        stay_ids: &'a mut [Box<str>],
+    }
+    let mut work = Vec::with_capacity(chunks);
+    let (mut hh_rest, mut hn_rest) = (&hh_order[..], &mut hh_names[..]);
+    let (mut p_rest, mut pn_rest) = (&p_order[..], &mut p_names[..]);
+    let (mut s_rest, mut sn_rest) = (&s_order[..], &mut s_names[..]);
+    for k in 0..chunks {
+        let nh = per_chunk.min(hh_rest.len());
+        let (households, hh_tail) = hh_rest.split_at(nh);
+        let (household_ids, hn_tail) = std::mem::take(&mut hn_rest).split_at_mut(nh);
+        let (persons, p_tail) = p_rest.split_at(chunk_persons[k]);
+        let (person_ids, pn_tail) = std::mem::take(&mut pn_rest).split_at_mut(chunk_persons[k]);
+        let (stays, s_tail) = s_rest.split_at(chunk_stays[k]);
+        let (stay_ids, sn_tail) = std::mem::take(&mut sn_rest).split_at_mut(chunk_stays[k]);
+        work.push(Chunk {
+            households,
+            household_ids,
+            persons,
+            person_ids,
+            stays,
+            stay_ids,
         });
+        (hh_rest, hn_rest, p_rest, pn_rest, s_rest, sn_rest) =
+            (hh_tail, hn_tail, p_tail, pn_tail, s_tail, sn_tail);
     }
-    frames
+    // Chunks are independent: laid out on every core.
+    work.into_par_iter()
+        .map(|c| {
+            let mut f =
+                Frame::with_capacity(month, c.households.len(), c.persons.len(), c.stays.len());
+            let (mut p_at, mut s_at) = (0usize, 0usize);
+            for (local, &h) in c.households.iter().enumerate() {
+                let row = &households[h as usize];
+                let hs = &mut f.households;
+                hs.id.push(std::mem::take(&mut c.household_ids[local]));
+                hs.region.push(row.region);
+                hs.area.push(row.area);
+                hs.savings.push(row.savings);
+                hs.houses.push(row.houses);
+                hs.vehicles.push(row.vehicles);
+                let begin = p_at as u32;
+                while let Some(&p) = c.persons.get(p_at)
+                    && persons[p as usize].household == h
+                {
+                    let id = std::mem::take(&mut c.person_ids[p_at]);
+                    push_person(&mut f, &persons[p as usize], id, local as u32, month);
+                    let first = s_at as u32;
+                    while let Some(&s) = c.stays.get(s_at)
+                        && stays[s as usize].person == p
+                    {
+                        let id = std::mem::take(&mut c.stay_ids[s_at]);
+                        push_stay(&mut f, &stays[s as usize], id, p_at as u32);
+                        s_at += 1;
+                    }
+                    f.persons.stays.push(first..s_at as u32);
+                    p_at += 1;
+                }
+                f.households.members.push(begin..p_at as u32);
+            }
+            f
+        })
+        .collect()
+}
+
+/// `items` rearranged into `order` (a selection of their indexes); no copy when `order`
+/// is every index in turn.
+fn in_order<T: Default>(mut items: Vec<T>, order: &[u32]) -> Vec<T> {
+    if order.len() == items.len() && order.iter().enumerate().all(|(i, &k)| k as usize == i) {
+        return items;
+    }
+    order
+        .iter()
+        .map(|&k| std::mem::take(&mut items[k as usize]))
+        .collect()
 }
 
 fn push_person(f: &mut Frame, p: &PersonRow, id: Box<str>, household: u32, month: Date) {
@@ -392,11 +455,11 @@ fn push_person(f: &mut Frame, p: &PersonRow, id: Box<str>, household: u32, month
     ps.age
         .push(minsheng_model::date::age_on(p.birth_date, month));
     ps.relation.push(p.relation);
-    ps.disability_grade.push(p.disability_grade);
+    ps.disability_grade.push(p.disability_grade.map(i64::from));
     ps.disability_kind.push(p.disability_kind);
     ps.self_care.push(p.self_care);
     ps.employment.push(p.employment);
-    let [wage, business, property, transfer] = p.incomes;
+    let [wage, business, property, transfer] = p.incomes();
     ps.wage_income.push(wage);
     ps.business_income.push(business);
     ps.property_income.push(property);
@@ -406,9 +469,9 @@ fn push_person(f: &mut Frame, p: &PersonRow, id: Box<str>, household: u32, month
     ps.orphan.push(p.orphan);
 }
 
-fn push_stay(f: &mut Frame, s: &mut StayRow, person: u32) {
+fn push_stay(f: &mut Frame, s: &StayRow, id: Box<str>, person: u32) {
     let ss = &mut f.stays;
-    ss.id.push(std::mem::take(&mut s.id));
+    ss.id.push(id);
     ss.person.push(person);
     ss.admit_date.push(s.admit_date);
     ss.discharge_date.push(s.discharge_date);

@@ -29,6 +29,13 @@ pub struct Column<T> {
     pub known: Vec<bool>,
 }
 
+impl<T> Column<T> {
+    fn reserve(&mut self, n: usize) {
+        self.values.reserve_exact(n);
+        self.known.reserve_exact(n);
+    }
+}
+
 impl<T: Copy + Default> Column<T> {
     fn push(&mut self, v: Option<T>) {
         self.known.push(v.is_some());
@@ -138,7 +145,69 @@ pub fn counted_in(deceased_on: Option<Date>, month: Date) -> bool {
     }
 }
 
+impl Households {
+    fn reserve(&mut self, n: usize) {
+        self.id.reserve_exact(n);
+        self.region.reserve_exact(n);
+        self.area.reserve(n);
+        self.savings.reserve(n);
+        self.houses.reserve(n);
+        self.vehicles.reserve(n);
+        self.members.reserve_exact(n);
+    }
+}
+
+impl Persons {
+    fn reserve(&mut self, n: usize) {
+        self.id.reserve_exact(n);
+        self.household.reserve_exact(n);
+        self.sex.reserve_exact(n);
+        self.birth_date.reserve_exact(n);
+        self.age.reserve_exact(n);
+        self.relation.reserve_exact(n);
+        self.disability_grade.reserve(n);
+        self.disability_kind.reserve(n);
+        self.self_care.reserve(n);
+        self.employment.reserve(n);
+        self.wage_income.reserve(n);
+        self.business_income.reserve(n);
+        self.property_income.reserve(n);
+        self.transfer_income.reserve(n);
+        self.illness.reserve(n);
+        self.capable_supporter.reserve(n);
+        self.orphan.reserve(n);
+        self.stays.reserve_exact(n);
+    }
+}
+
+impl Stays {
+    fn reserve(&mut self, n: usize) {
+        self.id.reserve_exact(n);
+        self.person.reserve_exact(n);
+        self.admit_date.reserve_exact(n);
+        self.discharge_date.reserve_exact(n);
+        self.level.reserve_exact(n);
+        self.in_district.reserve_exact(n);
+        self.total_cost.reserve_exact(n);
+        self.covered_cost.reserve_exact(n);
+    }
+}
+
 impl Frame {
+    /// An empty frame for the month starting `month` with room for `households`,
+    /// `persons` and `stays` (a frame is filled once: columns sized exactly are written
+    /// once, where growing ones are copied as they double).
+    pub fn with_capacity(month: Date, households: usize, persons: usize, stays: usize) -> Frame {
+        let mut f = Frame {
+            month,
+            ..Frame::default()
+        };
+        f.households.reserve(households);
+        f.persons.reserve(persons);
+        f.stays.reserve(stays);
+        f
+    }
+
     /// Lays out `registry` for the month starting `month` (its first day), as one chunk.
     pub fn build(registry: &Registry, month: Date) -> Result<Frame, FrameError> {
         let mut frames = FrameBuilder::from_registry(registry).finish(month, usize::MAX)?;
