@@ -437,6 +437,24 @@ impl Eval<'_> {
         let np = self.frame.persons.id.len();
         let (cv, cm) = (cond.values(np), cond.masks(np));
         let (vv, vm) = (value.values(np), value.masks(np));
+        #[derive(PartialEq)]
+        enum Agg {
+            Any,
+            All,
+            Count,
+            Sum,
+            Max,
+            Min,
+        }
+        // Decided once, not per member.
+        let agg = match name {
+            "any" => Agg::Any,
+            "all" => Agg::All,
+            "count" => Agg::Count,
+            "sum" => Agg::Sum,
+            "max" => Agg::Max,
+            _ => Agg::Min,
+        };
         let mut out = Vec::with_capacity(members.len());
         let mut masks = Vec::with_capacity(members.len());
         for r in members {
@@ -445,51 +463,43 @@ impl Eval<'_> {
             let (mut decided_any, mut decided_all_false) = (false, false);
             for p in r.start as usize..r.end as usize {
                 let (c, cm, v, vm) = (cv[p], cm[p], vv[p], vm[p]);
-                match name {
-                    "any" | "all" => {
-                        let cond_false = cm == 0 && c == 0;
-                        let val_known = vm == 0;
-                        if name == "any" {
-                            if cm == 0 && c == 1 && val_known && v == 1 {
-                                decided_any = true;
-                            } else if !(cond_false || val_known && v == 0) {
-                                mask |= cm | vm;
-                            }
-                        } else if cm == 0 && c == 1 && val_known && v == 0 {
+                let cond_false = cm == 0 && c == 0;
+                let val_known = vm == 0;
+                match agg {
+                    Agg::Any => {
+                        if cm == 0 && c == 1 && val_known && v == 1 {
+                            decided_any = true;
+                        } else if !(cond_false || val_known && v == 0) {
+                            mask |= cm | vm;
+                        }
+                    }
+                    Agg::All => {
+                        if cm == 0 && c == 1 && val_known && v == 0 {
                             decided_all_false = true;
                         } else if !(cond_false || val_known && v == 1) {
                             mask |= cm | vm;
                         }
                     }
+                    _ if cm != 0 => mask |= cm,
+                    _ if c == 0 => {}
+                    Agg::Count => acc += Fixed::ONE.0,
                     _ => {
-                        if cm != 0 {
-                            mask |= cm;
-                            continue;
-                        }
-                        if c == 0 {
-                            continue;
-                        }
-                        match name {
-                            "count" => acc += Fixed::ONE.0,
-                            _ => {
-                                mask |= vm;
-                                acc = match name {
-                                    "sum" => acc.checked_add(v).ok_or_else(overflow)?,
-                                    "max" if any_seen => acc.max(v),
-                                    "min" if any_seen => acc.min(v),
-                                    _ => v,
-                                };
-                                any_seen = true;
-                            }
-                        }
+                        mask |= vm;
+                        acc = match agg {
+                            Agg::Sum => acc.checked_add(v).ok_or_else(overflow)?,
+                            Agg::Max if any_seen => acc.max(v),
+                            Agg::Min if any_seen => acc.min(v),
+                            _ => v,
+                        };
+                        any_seen = true;
                     }
                 }
             }
-            match name {
-                "any" if decided_any => (acc, mask) = (1, 0),
-                "any" => acc = 0,
-                "all" if decided_all_false => (acc, mask) = (0, 0),
-                "all" => acc = 1,
+            match agg {
+                Agg::Any if decided_any => (acc, mask) = (1, 0),
+                Agg::Any => acc = 0,
+                Agg::All if decided_all_false => (acc, mask) = (0, 0),
+                Agg::All => acc = 1,
                 _ => {}
             }
             out.push(if mask == 0 { acc } else { 0 });

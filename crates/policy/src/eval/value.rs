@@ -72,29 +72,31 @@ fn union(a: &Mask, b: &Mask) -> Mask {
 }
 
 /// One operand of a kernel (values, or unknown bits): the same everywhere, or a slice of
-/// `n`.
+/// `n`. Kernels zip the operands' iterators, which the compiler vectorises (indexing in
+/// a loop it does not always).
 trait Lane<T>: Copy {
-    fn at(self, i: usize) -> T;
+    type Iter: Iterator<Item = T>;
+    fn iter(self, n: usize) -> Self::Iter;
 }
 
 impl Lane<i64> for i64 {
-    #[inline(always)]
-    fn at(self, _: usize) -> i64 {
-        self
+    type Iter = std::iter::RepeatN<i64>;
+    fn iter(self, n: usize) -> Self::Iter {
+        std::iter::repeat_n(self, n)
     }
 }
 
 impl Lane<u32> for u32 {
-    #[inline(always)]
-    fn at(self, _: usize) -> u32 {
-        self
+    type Iter = std::iter::RepeatN<u32>;
+    fn iter(self, n: usize) -> Self::Iter {
+        std::iter::repeat_n(self, n)
     }
 }
 
-impl<T: Copy> Lane<T> for &[T] {
-    #[inline(always)]
-    fn at(self, i: usize) -> T {
-        self[i]
+impl<'a, T: Copy> Lane<T> for &'a [T] {
+    type Iter = std::iter::Copied<std::slice::Iter<'a, T>>;
+    fn iter(self, n: usize) -> Self::Iter {
+        self[..n].iter().copied()
     }
 }
 
@@ -104,7 +106,7 @@ fn lanes2<A: Lane<i64>, B: Lane<i64>>(
     b: B,
     f: impl Fn(i64, i64) -> i64,
 ) -> Vec<i64> {
-    (0..n).map(|i| f(a.at(i), b.at(i))).collect()
+    a.iter(n).zip(b.iter(n)).map(|(x, y)| f(x, y)).collect()
 }
 
 fn lanes3<A: Lane<i64>, B: Lane<i64>, C: Lane<i64>>(
@@ -114,7 +116,11 @@ fn lanes3<A: Lane<i64>, B: Lane<i64>, C: Lane<i64>>(
     c: C,
     f: impl Fn(i64, i64, i64) -> i64,
 ) -> Vec<i64> {
-    (0..n).map(|i| f(a.at(i), b.at(i), c.at(i))).collect()
+    a.iter(n)
+        .zip(b.iter(n))
+        .zip(c.iter(n))
+        .map(|((x, y), z)| f(x, y, z))
+        .collect()
 }
 
 impl Val {
@@ -191,9 +197,9 @@ impl Val {
 pub(crate) fn total(n: usize, a: &Val, b: &Val, f: impl Fn(i64, i64) -> i64 + Copy) -> Val {
     let v = match (a, b) {
         (Val::Const(x), Val::Const(y)) => return Val::Const(f(*x, *y)),
-        (Val::Const(x), Val::Many(c)) => lanes2(n, *x, &c.v[..n], f),
-        (Val::Many(c), Val::Const(y)) => lanes2(n, &c.v[..n], *y, f),
-        (Val::Many(c), Val::Many(d)) => lanes2(n, &c.v[..n], &d.v[..n], f),
+        (Val::Const(x), Val::Many(c)) => lanes2(n, *x, &c.v[..], f),
+        (Val::Many(c), Val::Const(y)) => lanes2(n, &c.v[..], *y, f),
+        (Val::Many(c), Val::Many(d)) => lanes2(n, &c.v[..], &d.v[..], f),
     };
     Val::many(v, union(a.mask_ref(), b.mask_ref()))
 }
@@ -238,19 +244,22 @@ fn fallible_lanes<A: Lane<i64>, B: Lane<i64>, M: Lane<u32>, E>(
     f: impl Fn(i64, i64) -> Result<i64, E>,
 ) -> Result<Vec<i64>, E> {
     let mut failed = false;
-    let v = (0..n)
-        .map(|i| match f(a.at(i), b.at(i)) {
-            Ok(x) => x,
+    let v = a
+        .iter(n)
+        .zip(b.iter(n))
+        .zip(m.iter(n))
+        .map(|((x, y), m)| match f(x, y) {
+            Ok(r) => r,
             Err(_) => {
-                failed |= m.at(i) == 0;
+                failed |= m == 0;
                 0
             }
         })
         .collect();
     if failed {
-        for i in 0..n {
-            if m.at(i) == 0 {
-                f(a.at(i), b.at(i))?;
+        for ((x, y), m) in a.iter(n).zip(b.iter(n)).zip(m.iter(n)) {
+            if m == 0 {
+                f(x, y)?;
             }
         }
     }
@@ -296,13 +305,19 @@ fn kleene_lanes<A: Lane<u32>, B: Lane<u32>>(
     bm: B,
     dominant: i64,
 ) -> (Vec<i64>, Vec<u32>) {
-    let (mut v, mut m) = (vec![0i64; n], vec![0u32; n]);
-    for i in 0..n {
-        let (x, y) = (am.at(i), bm.at(i));
-        let decided = (x == 0 && av[i] == dominant) | (y == 0 && bv[i] == dominant);
-        v[i] = if decided { dominant } else { 1 - dominant };
-        m[i] = if decided { 0 } else { x | y };
-    }
+    let units = || {
+        Lane::iter(av, n)
+            .zip(am.iter(n))
+            .zip(Lane::iter(bv, n).zip(bm.iter(n)))
+            .map(move |((a, x), (b, y))| {
+                let decided = (x == 0 && a == dominant) | (y == 0 && b == dominant);
+                (decided, x | y)
+            })
+    };
+    let v = units()
+        .map(|(d, _)| if d { dominant } else { 1 - dominant })
+        .collect();
+    let m = units().map(|(d, m)| if d { 0 } else { m }).collect();
     (v, m)
 }
 
