@@ -6,10 +6,9 @@
 use super::value::{Val, mask_of};
 use super::{Eval, EvalError, MedicalRow, Undecided};
 use crate::check::MEDICAL_CATEGORY;
-use crate::medical::{Category, ChainParams, ChainStay, Payment, chain};
+use crate::medical::{Category, ChainStay, Payment, chain};
 use chrono::{Datelike, Months};
 use minsheng_model::{Area, Fen, HospitalLevel};
-use std::collections::HashMap;
 
 /// First day of the 12-month window ending with the month starting `month`.
 fn window_start(month: minsheng_model::Date) -> minsheng_model::Date {
@@ -47,7 +46,6 @@ impl Eval<'_> {
             .cloned()
             .unwrap_or(Val::Const(-1));
         let window_start = window_start(f.month);
-        let mut params: HashMap<u32, std::sync::Arc<Result<ChainParams, _>>> = HashMap::new();
         let mut payments = vec![None; f.stays.id.len()];
         let (mut self_paid, mut unknown) = (vec![0i64; np], vec![0u32; np]);
         for p in 0..np {
@@ -80,11 +78,7 @@ impl Eval<'_> {
             };
             let h = f.persons.household[p] as usize;
             let region = self.region_at[h];
-            let cp = match params.entry(region) {
-                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
-                std::collections::hash_map::Entry::Vacant(v) => v.insert(self.params.chain(region)),
-            };
-            let cp = match &**cp {
+            let cp = match self.params.chain(region) {
                 Ok(cp) => cp,
                 Err(e) => return Err(e.clone().into()),
             };

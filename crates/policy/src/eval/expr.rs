@@ -224,30 +224,49 @@ impl Eval<'_> {
                 };
                 let group = path.join(".");
                 let codes = self.expr(index, entity, owner)?;
-                // One parameter per code value met, each resolved per region.
-                let mut tables: Vec<(i64, String, super::params::Table)> = Vec::new();
-                let mut v = Vec::with_capacity(n);
-                for i in 0..n {
-                    let (code, unknown) = codes.at(i);
-                    if unknown != 0 {
-                        v.push(0);
-                        continue;
-                    }
-                    let k = match tables.iter().position(|t| t.0 == code) {
-                        Some(k) => k,
-                        None => {
-                            let id = format!("{group}.{}", self.codes.name(code));
-                            let table = self.params.table(&id);
-                            tables.push((code, id, table));
-                            tables.len() - 1
+                let (values, mask) = (codes.values(n), codes.masks(n));
+                // The codes met (interned ids are small), each with its parameter.
+                let mut met: Vec<bool> = Vec::new();
+                for (&c, &m) in values.iter().zip(mask.iter()) {
+                    if m == 0 {
+                        let c = c as usize;
+                        if c >= met.len() {
+                            met.resize(c + 1, false);
                         }
-                    };
-                    let (_, id, table) = &tables[k];
-                    v.push(match table.uniform {
-                        Some(x) => x,
-                        None => self.param_at(table, id, entity, i)?,
-                    });
+                        met[c] = true;
+                    }
                 }
+                let mut tables = Vec::new();
+                for (c, _) in met.iter().enumerate().filter(|m| *m.1) {
+                    let id = format!("{group}.{}", self.codes.name(c as i64));
+                    let table = self.params.table(&id);
+                    tables.push((c, id, table));
+                }
+                // One value per code everywhere (the usual case): a table lookup per unit.
+                let v = if tables.iter().all(|t| t.2.uniform.is_some()) {
+                    let mut by_code = vec![0i64; met.len()];
+                    for (c, _, t) in &tables {
+                        by_code[*c] = t.uniform.unwrap_or_default();
+                    }
+                    values
+                        .iter()
+                        .map(|&c| by_code.get(c as usize).copied().unwrap_or(0))
+                        .collect()
+                } else {
+                    let mut v = Vec::with_capacity(n);
+                    for (i, (&c, &m)) in values.iter().zip(mask.iter()).enumerate() {
+                        if m != 0 {
+                            v.push(0);
+                            continue;
+                        }
+                        let (_, id, table) = tables
+                            .iter()
+                            .find(|t| t.0 == c as usize)
+                            .unwrap_or_else(|| unreachable!("every code met has its table"));
+                        v.push(self.param_at(table, id, entity, i)?);
+                    }
+                    v
+                };
                 let m = match &codes {
                     Val::Const(_) => None,
                     Val::Many(c) => c.m.clone(),

@@ -11,7 +11,7 @@ use crate::medical::{ChainParams, MissingParameter};
 use crate::pack::Pack;
 use minsheng_model::{Date, RegionCode};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One parameter's value per region index (`None` where no value is in force), and the
 /// one value when every region has the same.
@@ -29,8 +29,8 @@ pub(crate) struct ParamTables<'a> {
     regions: Vec<RegionCode>,
     index: HashMap<RegionCode, u32>,
     tables: Mutex<HashMap<String, Table>>,
-    /// The medical chain's parameters by region index, resolved on first use.
-    chain: Mutex<HashMap<u32, Arc<Result<ChainParams, MissingParameter>>>>,
+    /// The medical chain's parameters by region index, each resolved on first use.
+    chain: Vec<OnceLock<Result<ChainParams, MissingParameter>>>,
 }
 
 impl<'a> ParamTables<'a> {
@@ -43,7 +43,7 @@ impl<'a> ParamTables<'a> {
             regions: Vec::new(),
             index: HashMap::new(),
             tables: Mutex::new(HashMap::new()),
-            chain: Mutex::new(HashMap::new()),
+            chain: Vec::new(),
         };
         for f in frames {
             for &r in &f.households.region {
@@ -53,6 +53,7 @@ impl<'a> ParamTables<'a> {
                 }
             }
         }
+        t.chain = t.regions.iter().map(|_| OnceLock::new()).collect();
         t
     }
 
@@ -100,18 +101,10 @@ impl<'a> ParamTables<'a> {
     }
 
     /// The medical chain's parameters for region index `r`.
-    pub(crate) fn chain(&self, r: u32) -> Arc<Result<ChainParams, MissingParameter>> {
-        let cached = |t: &Self| lock(&t.chain).get(&r).cloned();
-        if let Some(c) = cached(self) {
-            return c;
-        }
-        let c = Arc::new(ChainParams::resolve(
-            &self.pack.parameters,
-            self.month,
-            self.regions[r as usize],
-        ));
-        lock(&self.chain).insert(r, c.clone());
-        c
+    pub(crate) fn chain(&self, r: u32) -> &Result<ChainParams, MissingParameter> {
+        self.chain[r as usize].get_or_init(|| {
+            ChainParams::resolve(&self.pack.parameters, self.month, self.regions[r as usize])
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Table>> {
