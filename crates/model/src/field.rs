@@ -13,8 +13,18 @@ pub type FieldResult<T> = Result<T, ProblemKind>;
 
 /// Trimmed cell, or `None` when empty.
 pub fn non_empty(s: &str) -> Option<&str> {
-    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    let t = trim(s);
     (!t.is_empty()).then_some(t)
+}
+
+/// A cell without the white space around it (the ideographic space `　` included).
+pub fn trim(s: &str) -> &str {
+    // The common cell starts and ends with a visible ASCII character: nothing to decode.
+    match s.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        [only] if only.is_ascii_graphic() => s,
+        _ => s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}'),
+    }
 }
 
 fn required(s: &str) -> FieldResult<&str> {
@@ -246,5 +256,23 @@ mod tests {
         assert_eq!(opt_money(""), Ok(None));
         assert_eq!(opt_money("0"), Ok(Some(Fen(0))));
         assert_eq!(money(""), Err(ProblemKind::Missing));
+    }
+
+    proptest::proptest! {
+        /// The shortcut of `trim` changes nothing: it is the full trim on every cell.
+        #[test]
+        fn trim_is_the_full_trim(s in "[ \t\u{3000}a-z0-9.,中文\u{a0}]{0,6}") {
+            let full = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+            proptest::prop_assert_eq!(trim(&s), full);
+        }
+    }
+
+    #[test]
+    fn cells_lose_their_surrounding_space() {
+        assert_eq!(trim(" 1 "), "1");
+        assert_eq!(trim("\u{3000}张三\u{3000}"), "张三");
+        assert_eq!(trim("a"), "a");
+        assert_eq!(trim(""), "");
+        assert_eq!(non_empty(" \t"), None);
     }
 }

@@ -47,7 +47,7 @@ impl Fen {
 
     /// Parses yuan text such as `1234.5`, `1,234.50` or `１２３４．５`.
     pub fn parse_yuan(text: &str) -> Result<Fen, MoneyError> {
-        let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+        let t = crate::field::trim(text);
         // Fast path: plain ASCII digits and at most one point, the overwhelmingly common case.
         if t.is_ascii() && !t.contains(',') {
             return parse_plain(t.as_bytes());
