@@ -224,9 +224,9 @@ impl RecordSink for FrameBuilder {
 }
 
 /// Sorts `order` by `less` unless it already is in that order.
-fn order_by(order: &mut [u32], cmp: impl Fn(u32, u32) -> std::cmp::Ordering) {
-    if !order.is_sorted_by(|&a, &b| cmp(a, b).is_le()) {
-        order.sort_unstable_by(|&a, &b| cmp(a, b));
+fn order_by(order: &mut [u32], cmp: impl Fn(u32, u32) -> std::cmp::Ordering + Sync) {
+    if !order.par_windows(2).all(|w| cmp(w[0], w[1]).is_le()) {
+        order.par_sort_unstable_by(|&a, &b| cmp(a, b));
     }
 }
 
@@ -313,6 +313,7 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
     }
 
     let mut p_order: Vec<u32> = (0..persons.len() as u32)
+        .into_par_iter()
         .filter(|&p| counted_in(persons[p as usize].deceased_on, month))
         .collect();
     order_by(&mut p_order, |a, b| {
@@ -330,6 +331,7 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
     }
 
     let mut s_order: Vec<u32> = (0..stays.len() as u32)
+        .into_par_iter()
         .filter(|&s| {
             let s = &stays[s as usize];
             s.discharge_date <= month_end && p_pos[s.person as usize] != u32::MAX
