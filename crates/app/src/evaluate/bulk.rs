@@ -46,8 +46,8 @@ fn give_way<T>(why: impl Into<String>) -> Result<T, GiveWay> {
 
 /// The size of the pieces a file is read and decoded in: large enough that cutting and
 /// reading cost nothing next to decoding, small enough that a core's reused read buffer
-/// stays small.
-const PIECE_BYTES: u64 = 8 << 20;
+/// stays small. (Tests cut much smaller pieces to exercise the cutting.)
+pub const PIECE_BYTES: u64 = 8 << 20;
 
 /// One CSV table: its header, and where its data rows are.
 struct TableFile {
@@ -57,10 +57,11 @@ struct TableFile {
     file: std::fs::File,
     data_start: u64,
     len: u64,
+    piece_bytes: u64,
 }
 
 impl TableFile {
-    fn open(source: &Source) -> Result<TableFile, GiveWay> {
+    fn open(source: &Source, piece_bytes: u64) -> Result<TableFile, GiveWay> {
         let Location::Csv(path) = &source.location else {
             return give_way(format!("{}: XLSX", source.label()));
         };
@@ -88,6 +89,7 @@ impl TableFile {
             file,
             data_start,
             len,
+            piece_bytes: piece_bytes.max(1),
         })
     }
 
@@ -100,14 +102,14 @@ impl TableFile {
             .or_else(|e| give_way(format!("{}: {e}", self.label)))
     }
 
-    /// The data rows cut into pieces of about [`PIECE_BYTES`] at line ends.
+    /// The data rows cut into pieces of about `piece_bytes` at line ends.
     fn pieces(&self) -> Result<Vec<Range<u64>>, GiveWay> {
         let mut pieces = Vec::new();
         let mut start = self.data_start;
         let mut window = Vec::new();
-        while self.len - start > PIECE_BYTES {
+        while self.len - start > self.piece_bytes {
             // The first line end after the nominal cut.
-            let mut at = start + PIECE_BYTES;
+            let mut at = start + self.piece_bytes;
             let end = loop {
                 let range = at..(at + 64 * 1024).min(self.len);
                 self.read(&range, &mut window)?;
@@ -265,20 +267,21 @@ struct LinkIn {
 }
 
 /// The frames of the valid interchange files in `paths` for the month starting `month`,
-/// in chunks of `per_chunk` households, telling `progress` of the decoding; see the
-/// module docs.
+/// in chunks of `per_chunk` households, the files read in pieces of about `piece_bytes`
+/// ([`PIECE_BYTES`]), telling `progress` of the decoding; see the module docs.
 pub fn load(
     paths: &[PathBuf],
     regions: &RegionTable,
     month: Date,
     per_chunk: usize,
+    piece_bytes: u64,
     progress: &dyn Progress,
 ) -> Result<Vec<Frame>, GiveWay> {
     let (sources, _notices) =
         minsheng_interchange::discover(paths).or_else(|e| give_way(e.to_string()))?;
     let tables: Vec<TableFile> = sources
         .iter()
-        .map(TableFile::open)
+        .map(|s| TableFile::open(s, piece_bytes))
         .collect::<Result<_, _>>()?;
     let (household_ids, households) = columns(
         rows_of(&tables, Table::Households, progress, || {

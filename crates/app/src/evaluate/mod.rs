@@ -104,7 +104,14 @@ pub fn load_frames(
     if let Source::Data(paths) = source {
         let regions = minsheng_interchange::regions::default_table();
         // Valid files take the fast road; anything else is checked (and refused) exactly.
-        if let Ok(frames) = bulk::load(paths, &regions, month, HOUSEHOLDS_PER_CHUNK, progress) {
+        if let Ok(frames) = bulk::load(
+            paths,
+            &regions,
+            month,
+            HOUSEHOLDS_PER_CHUNK,
+            bulk::PIECE_BYTES,
+            progress,
+        ) {
             return Ok(frames);
         }
     }

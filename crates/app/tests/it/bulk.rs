@@ -29,9 +29,26 @@ fn exact(dir: &Path) -> Result<String, u64> {
 }
 
 fn fast(dir: &Path) -> Result<String, bulk::GiveWay> {
-    let regions = minsheng_interchange::regions::default_table();
-    bulk::load(&[dir.to_path_buf()], &regions, date(MONTH), 64, &NoProgress).map(|f| shown(&f))
+    fast_in_pieces(dir, bulk::PIECE_BYTES)
 }
+
+/// The fast road reading its files in pieces of about `piece_bytes`.
+fn fast_in_pieces(dir: &Path, piece_bytes: u64) -> Result<String, bulk::GiveWay> {
+    let regions = minsheng_interchange::regions::default_table();
+    bulk::load(
+        &[dir.to_path_buf()],
+        &regions,
+        date(MONTH),
+        64,
+        piece_bytes,
+        &NoProgress,
+    )
+    .map(|f| shown(&f))
+}
+
+/// Piece sizes for the tests: whole files, a few kilobytes, and less than a line (every
+/// cut then lands on the next line end).
+const PIECE_SIZES: [u64; 3] = [bulk::PIECE_BYTES, 4096, 1];
 
 /// Frames compared as their full debug text (every column of every chunk).
 fn shown(frames: &[Frame]) -> String {
@@ -65,7 +82,13 @@ fn valid_district_gives_the_same_frames_on_both_roads() {
     let dir = tempfile::tempdir().unwrap();
     let data = synthetic(dir.path(), 600);
     let want = exact(&data).unwrap();
-    assert_eq!(fast(&data).unwrap(), want);
+    for size in PIECE_SIZES {
+        assert_eq!(
+            fast_in_pieces(&data, size).unwrap(),
+            want,
+            "pieces of {size}"
+        );
+    }
     assert!(
         want.contains("H0000600"),
         "the last household is in the frames"
@@ -82,7 +105,13 @@ fn valid_district_gives_the_same_frames_on_both_roads() {
         edit_lines(&data, file, |l| l.reverse());
     }
     assert_eq!(exact(&data).unwrap(), want);
-    assert_eq!(fast(&data).unwrap(), want);
+    for size in PIECE_SIZES {
+        assert_eq!(
+            fast_in_pieces(&data, size).unwrap(),
+            want,
+            "pieces of {size}"
+        );
+    }
 }
 
 #[test]
@@ -95,9 +124,17 @@ fn a_quoted_cell_and_crlf_line_ends_load_the_same() {
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let cells: Vec<&str> = lines[1].split(',').take(6).collect();
     lines[1] = format!("{},\"城厢, 一号\n二单元\"", cells.join(","));
+    // A blank line in the middle of the persons, and no line end after the last.
+    edit_lines(&data, "persons.csv", |l| l.insert(3, "  ".into()));
     std::fs::write(&path, lines.join("\r\n")).unwrap();
     let want = exact(&data).unwrap();
-    assert_eq!(fast(&data).unwrap(), want);
+    for size in PIECE_SIZES {
+        assert_eq!(
+            fast_in_pieces(&data, size).unwrap(),
+            want,
+            "pieces of {size}"
+        );
+    }
     assert!(want.contains("H0000050"));
 }
 
@@ -171,6 +208,12 @@ fn every_broken_batch_is_refused_by_both_roads() {
         let data = batch.write(&dir.path().join(name.replace(' ', "-")));
         let refused = exact(&data).expect_err(name);
         assert!(refused >= 1, "{name}");
-        assert!(fast(&data).is_err(), "{name}: the fast road must give way");
+        for size in PIECE_SIZES {
+            let gave_way = fast_in_pieces(&data, size).is_err();
+            assert!(
+                gave_way,
+                "{name}: the fast road must give way (pieces of {size})"
+            );
+        }
     }
 }
