@@ -257,8 +257,55 @@ pub struct RawRow<'a> {
     /// 0-based position of the row among the data rows of the file. Unlike `line` it is
     /// unique even where records end with a bare carriage return.
     pub index: u64,
-    pub record: &'a csv::StringRecord,
+    pub record: Record<'a>,
     pub header: &'a Header,
+}
+
+/// A row's cells as read: a `StringRecord` (each field checked as UTF-8 by the reader),
+/// or a `ByteRecord` whose text was checked once as a whole — a field cut out of valid
+/// UTF-8 at the reader's ASCII delimiters is valid UTF-8 too, and checking 19 short
+/// fields one by one costs as much as parsing the CSV.
+#[derive(Clone, Copy, Debug)]
+pub enum Record<'a> {
+    Text(&'a csv::StringRecord),
+    Checked {
+        record: &'a csv::ByteRecord,
+        /// `record.as_slice()` as text.
+        text: &'a str,
+    },
+}
+
+impl<'a> Record<'a> {
+    /// `record` with its text, if the text is UTF-8.
+    pub fn checked(record: &'a csv::ByteRecord) -> Option<Record<'a>> {
+        let text = std::str::from_utf8(record.as_slice()).ok()?;
+        Some(Record::Checked { record, text })
+    }
+
+    /// Fields in the row.
+    pub fn len(&self) -> usize {
+        match self {
+            Record::Text(r) => r.len(),
+            Record::Checked { record, .. } => record.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Field `i`, if the row has it.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        match *self {
+            Record::Text(r) => r.get(i),
+            Record::Checked { record, text } => text.get(record.range(i)?),
+        }
+    }
+
+    /// Whether every field is blank.
+    pub fn is_blank(&self) -> bool {
+        (0..self.len()).all(|i| self.get(i).is_none_or(|c| c.trim().is_empty()))
+    }
 }
 
 /// A row the CSV reader could not read (bad quoting, not UTF-8, an IO error).
@@ -398,7 +445,7 @@ impl TableReader {
                     return Some(Err(bad));
                 }
                 Ok(line) => {
-                    if self.record.iter().all(|c| c.trim().is_empty()) {
+                    if Record::Text(&self.record).is_blank() {
                         continue;
                     }
                     let index = self.index;
@@ -406,7 +453,7 @@ impl TableReader {
                     return Some(Ok(RawRow {
                         line,
                         index,
-                        record: &self.record,
+                        record: Record::Text(&self.record),
                         header: &self.header,
                     }));
                 }

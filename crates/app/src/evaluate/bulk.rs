@@ -25,7 +25,7 @@
 
 use crate::import::{Phase, Progress};
 use minsheng_interchange::decode;
-use minsheng_interchange::source::{Header, Location, RawRow};
+use minsheng_interchange::source::{Header, Location, RawRow, Record};
 use minsheng_interchange::{Source, Table};
 use minsheng_model::{Date, RegionTable};
 use minsheng_policy::frame::{Frame, HouseholdRow, Parts, PersonRow, StayRow, assemble};
@@ -177,18 +177,24 @@ impl TableFile {
             .has_headers(false)
             .flexible(true)
             .from_reader(piece);
-        let mut record = csv::StringRecord::new();
+        let mut bytes = csv::ByteRecord::new();
         let lines = piece.iter().filter(|&&b| b == b'\n').count() + 1;
         let mut out = Vec::with_capacity(lines);
         loop {
-            match rdr.read_record(&mut record) {
+            match rdr.read_byte_record(&mut bytes) {
                 Ok(false) => return Ok(out),
-                Ok(true) if record.iter().all(|c| c.trim().is_empty()) => {}
                 Ok(true) => {
+                    // Text not in UTF-8: the exact road says where.
+                    let Some(record) = Record::checked(&bytes) else {
+                        return give_way(format!("{table}: not UTF-8"));
+                    };
+                    if record.is_blank() {
+                        continue;
+                    }
                     let row = RawRow {
                         line: 0,
                         index: 0,
-                        record: &record,
+                        record,
                         header: &self.header,
                     };
                     match decode(&row) {

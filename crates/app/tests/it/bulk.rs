@@ -138,6 +138,29 @@ fn a_quoted_cell_and_crlf_line_ends_load_the_same() {
     assert!(want.contains("H0000050"));
 }
 
+#[test]
+fn text_not_in_utf8_is_refused_by_both_roads() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = synthetic(dir.path(), 20);
+    let path = data.join("persons.csv");
+    let mut bytes = std::fs::read(&path).unwrap();
+    // A byte that never occurs in UTF-8, in the middle of the third person's row.
+    let third = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(2)
+        .map(|(i, _)| i)
+        .unwrap();
+    bytes[third + 12] = 0xFF;
+    std::fs::write(&path, bytes).unwrap();
+    assert!(exact(&data).is_err(), "the import refuses the row");
+    for size in PIECE_SIZES {
+        let gave_way = fast_in_pieces(&data, size).is_err();
+        assert!(gave_way, "the fast road gives way (pieces of {size})");
+    }
+}
+
 /// A small valid batch: two families, a stay, an event and an enrollment.
 fn small() -> Batch {
     Batch::new()
