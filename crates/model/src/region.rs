@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 /// A 12-digit region code (province 2, city 2, county 2, township 3, village 3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// `Default` (all zeros) is only a filler for columnar storage, like the vocabularies'
+/// defaults: no region has that code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RegionCode(u64);
 
 /// Level in the tree, derived from which parts of the code are zero.

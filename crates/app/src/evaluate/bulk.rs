@@ -12,9 +12,11 @@
 //! household), unique enrollment keys, exactly one head per household. Files written in id order, as exports and synthetic
 //! districts are, are checked without sorting.
 //!
-//! Memory: the files are never held whole, only each core's current piece; the decoded
-//! rows are held in their pieces until they are laid out once into exactly sized
-//! columns (fresh memory costs more than the copying on the machines we measured).
+//! Memory: the files are never held whole, only each core's current piece. Each table's
+//! pieces are read twice: once to count their lines, so that the rows' columns are made
+//! once at their final size, then to decode each piece straight into its stretch of
+//! them (first-touched memory costs more than reading a piece again on the machines we
+//! measured).
 //!
 //! It only ever answers "these frames" or "give way": at the first row or rule the
 //! data breaks (or an XLSX sheet, or a file it cannot read) it stops, and the caller
@@ -170,19 +172,33 @@ impl TableFile {
     fn decode_piece<T>(
         &self,
         piece: &[u8],
-        mut decode: impl FnMut(&RawRow<'_>) -> Option<T>,
+        decode: impl FnMut(&RawRow<'_>) -> Option<T>,
     ) -> Result<Vec<T>, GiveWay> {
+        let lines = piece.iter().filter(|&&b| b == b'\n').count() + 1;
+        let mut out = Vec::with_capacity(lines);
+        self.each_row(piece, decode, |v| {
+            out.push(v);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Every non-blank row of `piece` through `decode`, in file order, into `sink`.
+    fn each_row<T>(
+        &self,
+        piece: &[u8],
+        mut decode: impl FnMut(&RawRow<'_>) -> Option<T>,
+        mut sink: impl FnMut(T) -> Result<(), GiveWay>,
+    ) -> Result<(), GiveWay> {
         let table = self.table;
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .from_reader(piece);
         let mut bytes = csv::ByteRecord::new();
-        let lines = piece.iter().filter(|&&b| b == b'\n').count() + 1;
-        let mut out = Vec::with_capacity(lines);
         loop {
             match rdr.read_byte_record(&mut bytes) {
-                Ok(false) => return Ok(out),
+                Ok(false) => return Ok(()),
                 Ok(true) => {
                     // Text not in UTF-8: the exact road says where.
                     let Some(record) = Record::checked(&bytes) else {
@@ -198,7 +214,7 @@ impl TableFile {
                         header: &self.header,
                     };
                     match decode(&row) {
-                        Some(v) => out.push(v),
+                        Some(v) => sink(v)?,
                         None => return give_way(format!("{table}: a refused row")),
                     }
                 }
@@ -208,19 +224,18 @@ impl TableFile {
     }
 }
 
-/// The pieces' rows, split by `split` into two columns of exactly the needed size (one
-/// copy, into memory touched once).
-fn columns<T, A, B>(pieces: Vec<Vec<T>>, split: impl Fn(T) -> (A, B)) -> (Vec<A>, Vec<B>) {
-    let n = pieces.iter().map(Vec::len).sum();
-    let (mut a, mut b) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for piece in pieces {
-        for row in piece {
-            let (x, y) = split(row);
-            a.push(x);
-            b.push(y);
+/// Moves the `rows[i]` rows at the start of each stretch of `slots[i]` down so that they
+/// follow each other, and drops the rest.
+fn close_gaps<T>(v: &mut Vec<T>, slots: &[usize], rows: &[usize]) {
+    let (mut from, mut to) = (0, 0);
+    for (&n, &r) in slots.iter().zip(rows) {
+        for k in 0..r {
+            v.swap(to, from + k);
+            to += 1;
         }
+        from += n;
     }
-    (a, b)
+    v.truncate(to);
 }
 
 /// Ids sorted, each with its number (its position in the file), for lookups.
@@ -266,6 +281,7 @@ fn unique<T: Sync>(v: &[T], eq: impl Fn(&T, &T) -> bool + Sync, what: &str) -> R
 }
 
 /// An event or enrollment: what its references and key need.
+#[derive(Default)]
 struct LinkIn {
     key: (String, String, String),
     household: String,
@@ -289,20 +305,17 @@ pub fn load(
         .iter()
         .map(|s| TableFile::open(s, piece_bytes))
         .collect::<Result<_, _>>()?;
-    let (household_ids, households) = columns(
-        rows_of(&tables, Table::Households, progress, || {
-            |row: &RawRow<'_>| {
-                let h = decode::household(row, regions).ok()?;
-                let row = HouseholdRow::from(&h);
-                Some((h.household_id.into_boxed_str(), row))
-            }
-        })?,
-        |r| r,
-    );
+    let (household_ids, households) = columns_of(&tables, Table::Households, progress, || {
+        |row: &RawRow<'_>| {
+            let h = decode::household(row, regions).ok()?;
+            let row = HouseholdRow::from(&h);
+            Some((h.household_id.into_boxed_str(), row))
+        }
+    })?;
     let household_index = SortedIds::new(household_ids.iter().map(|h| &**h), "households")?;
     // Each person's household is looked up as the person is decoded (persons come
     // grouped by household: the cursor finds it without a search).
-    let person_pieces = rows_of(&tables, Table::Persons, progress, || {
+    let (person_ids, persons) = columns_of(&tables, Table::Persons, progress, || {
         let mut cursor = 0;
         let index = &household_index;
         move |row: &RawRow<'_>| {
@@ -312,7 +325,6 @@ pub fn load(
             Some((p.person_id.into_boxed_str(), row))
         }
     })?;
-    let (person_ids, persons) = columns(person_pieces, |r| r);
     let mut heads = vec![0u32; households.len()];
     for p in &persons {
         heads[p.household as usize] += u32::from(p.is_head());
@@ -321,42 +333,48 @@ pub fn load(
         return give_way("a household without exactly one head");
     }
     let person_index = SortedIds::new(person_ids.iter().map(|p| &**p), "persons")?;
-    let stay_pieces = rows_of(&tables, Table::HospitalStays, progress, || {
-        let mut cursor = 0;
-        let index = &person_index;
-        move |row: &RawRow<'_>| {
-            let s = decode::stay(row).ok()?;
-            let person = index.find(&s.person_id, &mut cursor)?;
-            Some(StayRow::new(&s, person))
-        }
-    })?;
-    let stays: Vec<StayRow> = columns(stay_pieces, |s| (s, ())).0;
+    let (_, stays): (Vec<()>, Vec<StayRow>) =
+        columns_of(&tables, Table::HospitalStays, progress, || {
+            let mut cursor = 0;
+            let index = &person_index;
+            move |row: &RawRow<'_>| {
+                let s = decode::stay(row).ok()?;
+                let person = index.find(&s.person_id, &mut cursor)?;
+                Some(((), StayRow::new(&s, person)))
+            }
+        })?;
     SortedIds::new(stays.iter().map(StayRow::id), "hospital_stays")?;
-    let events = rows_of(&tables, Table::Events, progress, || {
+    let (_, events): (Vec<()>, Vec<LinkIn>) = columns_of(&tables, Table::Events, progress, || {
         |row: &RawRow<'_>| {
             let e = decode::event(row).ok()?;
-            Some(LinkIn {
-                key: (e.event_id, String::new(), String::new()),
-                household: e.household_id,
-                person: e.person_id,
-            })
+            Some((
+                (),
+                LinkIn {
+                    key: (e.event_id, String::new(), String::new()),
+                    household: e.household_id,
+                    person: e.person_id,
+                },
+            ))
         }
     })?;
-    let enrollments = rows_of(&tables, Table::Enrollments, progress, || {
-        |row: &RawRow<'_>| {
-            let e = decode::enrollment(row).ok()?;
-            let (household, person, program) = e.key();
-            Some(LinkIn {
-                key: (household.to_owned(), person.to_owned(), program.to_owned()),
-                household: e.household_id,
-                person: e.person_id,
-            })
-        }
-    })?;
+    let (_, enrollments): (Vec<()>, Vec<LinkIn>) =
+        columns_of(&tables, Table::Enrollments, progress, || {
+            |row: &RawRow<'_>| {
+                let e = decode::enrollment(row).ok()?;
+                let (household, person, program) = e.key();
+                Some((
+                    (),
+                    LinkIn {
+                        key: (household.to_owned(), person.to_owned(), program.to_owned()),
+                        household: e.household_id,
+                        person: e.person_id,
+                    },
+                ))
+            }
+        })?;
     drop(tables);
     let person_households: Vec<u32> = persons.iter().map(|p| p.household).collect();
     for (links, what) in [(events, "events"), (enrollments, "enrollments")] {
-        let links: Vec<LinkIn> = links.into_iter().flatten().collect();
         check_links(
             &links,
             &household_index,
@@ -377,17 +395,83 @@ pub fn load(
     Ok(assemble(parts, month, per_chunk))
 }
 
-/// The rows of `table`, piece by piece, through decoders made by `decoder` (none when
-/// the batch has no such file).
-fn rows_of<T: Send, D: FnMut(&RawRow<'_>) -> Option<T>>(
+/// The rows of `table` (none when the batch has no such file) through decoders made by
+/// `decoder` (one per piece), laid out straight into two columns: the pieces' lines are counted first, the columns made
+/// once at that size (on every core), and each piece decoded into its own stretch of
+/// them — one layout of the rows, not a piece's and then the columns'. A piece with
+/// fewer rows than lines (blank lines) leaves a gap that is closed afterwards.
+fn columns_of<A, B, D>(
     tables: &[TableFile],
     table: Table,
     progress: &dyn Progress,
     decoder: impl Fn() -> D + Sync,
-) -> Result<Vec<Vec<T>>, GiveWay> {
-    match tables.iter().find(|b| b.table == table) {
-        None => Ok(Vec::new()),
-        Some(file) => file.decode(progress, decoder),
+) -> Result<(Vec<A>, Vec<B>), GiveWay>
+where
+    A: Default + Send,
+    B: Default + Send,
+    D: FnMut(&RawRow<'_>) -> Option<(A, B)>,
+{
+    let Some(file) = tables.iter().find(|b| b.table == table) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    {
+        let pieces = file.pieces()?;
+        let lines = pieces
+            .par_iter()
+            .map_init(Vec::new, |buf, range| {
+                file.read(range, buf)?;
+                if buf.contains(&b'"') {
+                    return Ok(None);
+                }
+                let ends = buf.iter().filter(|&&b| b == b'\n').count();
+                Ok(Some(
+                    ends + usize::from(buf.last().is_some_and(|&b| b != b'\n')),
+                ))
+            })
+            .collect::<Result<Option<Vec<usize>>, GiveWay>>()?;
+        // Quotes (a line end may be inside a cell): the pieces as they come.
+        let Some(lines) = lines else {
+            let pieces = file.decode(progress, decoder)?;
+            return Ok(pieces.into_iter().flatten().unzip());
+        };
+        progress.begin(&file.label, Phase::Check, file.len - file.data_start);
+        let total = lines.iter().sum();
+        let mut a: Vec<A> = (0..total).into_par_iter().map(|_| A::default()).collect();
+        let mut b: Vec<B> = (0..total).into_par_iter().map(|_| B::default()).collect();
+        let mut work = Vec::with_capacity(pieces.len());
+        let (mut rest_a, mut rest_b) = (&mut a[..], &mut b[..]);
+        for (range, &n) in pieces.into_iter().zip(&lines) {
+            let (slots_a, tail_a) = std::mem::take(&mut rest_a).split_at_mut(n);
+            let (slots_b, tail_b) = std::mem::take(&mut rest_b).split_at_mut(n);
+            work.push((range, slots_a, slots_b));
+            (rest_a, rest_b) = (tail_a, tail_b);
+        }
+        let done = AtomicU64::new(0);
+        let rows: Vec<usize> = work
+            .into_par_iter()
+            .map_init(Vec::new, |buf, (range, slots_a, slots_b)| {
+                file.read(&range, buf)?;
+                let mut k = 0;
+                file.each_row(buf, decoder(), |(x, y)| {
+                    // More records than lines: line ends the count did not see.
+                    if k == slots_a.len() {
+                        return give_way(format!("{}: more rows than lines", file.table));
+                    }
+                    (slots_a[k], slots_b[k]) = (x, y);
+                    k += 1;
+                    Ok(())
+                })?;
+                let bytes = range.end - range.start;
+                progress.advance_to(done.fetch_add(bytes, Relaxed) + bytes);
+                Ok(k)
+            })
+            .collect::<Result<_, GiveWay>>()?;
+        progress.end();
+        if rows != lines {
+            close_gaps(&mut a, &lines, &rows);
+            close_gaps(&mut b, &lines, &rows);
+        }
+        Ok((a, b))
     }
 }
 

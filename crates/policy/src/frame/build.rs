@@ -18,7 +18,9 @@ use minsheng_model::{
 };
 use rayon::prelude::*;
 
-/// What the frame keeps of a household record.
+/// What the frame keeps of a household record. (`Default`: a filler for slots a loader
+/// fills in place.)
+#[derive(Default)]
 pub struct HouseholdRow {
     region: RegionCode,
     area: Option<Area>,
@@ -42,6 +44,7 @@ impl From<&Household> for HouseholdRow {
 /// What the frame keeps of a person record; `household` is the household's number.
 /// Compact (millions of them are held while a district loads): the four incomes as fen
 /// with one bit each for "known".
+#[derive(Default)]
 pub struct PersonRow {
     pub household: u32,
     sex: Sex,
@@ -102,6 +105,7 @@ impl PersonRow {
 }
 
 /// What the frame keeps of a stay record; `person` is the person's number.
+#[derive(Default)]
 pub struct StayRow {
     id: Box<str>,
     pub person: u32,
