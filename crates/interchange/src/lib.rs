@@ -4,7 +4,7 @@
 //! - [`source`]: finding tables in files and folders (CSV by file name, XLSX by sheet
 //!   name) and reading them row by row, streaming, with 1-based source line numbers;
 //! - [`decode`]: one raw row → one typed record, or every [`Problem`] it has;
-//! - [`write`]: typed records → interchange CSV (export, synthetic districts);
+//! - [`write`](mod@write): typed records → interchange CSV (export, synthetic districts);
 //! - [`regions`]: region tables (`code,level,name,parent_code`), and the built-in 绵阳 tree.
 //!
 //! Cross-row rules (duplicates, references, one head per household) need the whole batch
