@@ -161,6 +161,37 @@ fn text_not_in_utf8_is_refused_by_both_roads() {
     }
 }
 
+#[test]
+fn files_with_bare_carriage_returns_take_the_exact_road_to_the_same_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = synthetic(dir.path(), 30);
+    for file in ["households.csv", "persons.csv", "hospital_stays.csv"] {
+        let path = data.join(file);
+        let text = std::fs::read_to_string(&path).unwrap().replace('\n', "\r");
+        std::fs::write(&path, text).unwrap();
+    }
+    let want = exact(&data).unwrap();
+    assert!(want.contains("H0000030"));
+    // Lines counted by line feeds undercount such a file: the fast road gives way …
+    assert!(fast(&data).is_err());
+    // … and the evaluation's load takes the exact road to the same frames.
+    let frames = minsheng_app::evaluate::load_frames(
+        &minsheng_app::evaluate::Source::Data(vec![data.clone()]),
+        date(MONTH),
+        &NoProgress,
+    )
+    .unwrap();
+    let exact_frames = {
+        let regions = minsheng_interchange::regions::default_table();
+        let mut builder = FrameBuilder::default();
+        import::check_files(&[data], &regions, &NoProgress, &mut |_| {}, &mut builder).unwrap();
+        builder
+            .finish(date(MONTH), minsheng_app::evaluate::HOUSEHOLDS_PER_CHUNK)
+            .unwrap()
+    };
+    assert_eq!(shown(&frames), shown(&exact_frames));
+}
+
 /// A small valid batch: two families, a stay, an event and an enrollment.
 fn small() -> Batch {
     Batch::new()
