@@ -130,59 +130,6 @@ impl TableFile {
         Ok(pieces)
     }
 
-    /// Every non-blank row of every piece through a decoder made by `decoder` (one per
-    /// piece: it may keep state, such as a lookup cursor), pieces in parallel; the rows
-    /// of each piece in file order. `progress` hears of each piece decoded.
-    fn decode<T: Send, D: FnMut(&RawRow<'_>) -> Option<T>>(
-        &self,
-        progress: &dyn Progress,
-        decoder: impl Fn() -> D + Sync,
-    ) -> Result<Vec<Vec<T>>, GiveWay> {
-        progress.begin(&self.label, Phase::Check, self.len - self.data_start);
-        let done = AtomicU64::new(0);
-        let decoded = self
-            .pieces()?
-            .into_par_iter()
-            .map_init(Vec::new, |buf, range| {
-                self.read(&range, buf)?;
-                // A quoted cell may hold a line end that a cut went through.
-                if buf.contains(&b'"') {
-                    return Ok(None);
-                }
-                let rows = self.decode_piece(buf, decoder())?;
-                let bytes = range.end - range.start;
-                progress.advance_to(done.fetch_add(bytes, Relaxed) + bytes);
-                Ok(Some(rows))
-            })
-            .collect::<Result<Option<Vec<_>>, GiveWay>>();
-        let decoded = match decoded? {
-            Some(pieces) => pieces,
-            // Quotes: the file is decoded whole, as one piece.
-            None => {
-                let mut buf = Vec::new();
-                self.read(&(self.data_start..self.len), &mut buf)?;
-                vec![self.decode_piece(&buf, decoder())?]
-            }
-        };
-        progress.end();
-        Ok(decoded)
-    }
-
-    /// Every non-blank row of `piece` through `decode`, in file order.
-    fn decode_piece<T>(
-        &self,
-        piece: &[u8],
-        decode: impl FnMut(&RawRow<'_>) -> Option<T>,
-    ) -> Result<Vec<T>, GiveWay> {
-        let lines = piece.iter().filter(|&&b| b == b'\n').count() + 1;
-        let mut out = Vec::with_capacity(lines);
-        self.each_row(piece, decode, |v| {
-            out.push(v);
-            Ok(())
-        })?;
-        Ok(out)
-    }
-
     /// Every non-blank row of `piece` through `decode`, in file order, into `sink`.
     fn each_row<T>(
         &self,
@@ -373,15 +320,8 @@ pub fn load(
             }
         })?;
     drop(tables);
-    let person_households: Vec<u32> = persons.iter().map(|p| p.household).collect();
     for (links, what) in [(events, "events"), (enrollments, "enrollments")] {
-        check_links(
-            &links,
-            &household_index,
-            &person_index,
-            &person_households,
-            what,
-        )?;
+        check_links(&links, &household_index, &person_index, &persons, what)?;
     }
     drop((household_index, person_index));
 
@@ -396,10 +336,12 @@ pub fn load(
 }
 
 /// The rows of `table` (none when the batch has no such file) through decoders made by
-/// `decoder` (one per piece), laid out straight into two columns: the pieces' lines are counted first, the columns made
-/// once at that size (on every core), and each piece decoded into its own stretch of
-/// them — one layout of the rows, not a piece's and then the columns'. A piece with
-/// fewer rows than lines (blank lines) leaves a gap that is closed afterwards.
+/// `decoder` (one per piece: it may keep state, such as a lookup cursor), laid out
+/// straight into two columns: the pieces' lines are counted first, the columns made once
+/// at that size (on every core), and each piece decoded into its own stretch of them —
+/// one layout of the rows, not a piece's and then the columns'. A piece with fewer rows
+/// than lines (blank lines) leaves a gap that is closed afterwards. `progress` hears of
+/// each piece decoded.
 fn columns_of<A, B, D>(
     tables: &[TableFile],
     table: Table,
@@ -414,65 +356,72 @@ where
     let Some(file) = tables.iter().find(|b| b.table == table) else {
         return Ok((Vec::new(), Vec::new()));
     };
-    {
-        let pieces = file.pieces()?;
-        let lines = pieces
-            .par_iter()
-            .map_init(Vec::new, |buf, range| {
-                file.read(range, buf)?;
-                if buf.contains(&b'"') {
-                    return Ok(None);
-                }
-                let ends = buf.iter().filter(|&&b| b == b'\n').count();
-                Ok(Some(
-                    ends + usize::from(buf.last().is_some_and(|&b| b != b'\n')),
-                ))
-            })
-            .collect::<Result<Option<Vec<usize>>, GiveWay>>()?;
-        // Quotes (a line end may be inside a cell): the pieces as they come.
-        let Some(lines) = lines else {
-            let pieces = file.decode(progress, decoder)?;
-            return Ok(pieces.into_iter().flatten().unzip());
-        };
-        progress.begin(&file.label, Phase::Check, file.len - file.data_start);
-        let total = lines.iter().sum();
-        let mut a: Vec<A> = (0..total).into_par_iter().map(|_| A::default()).collect();
-        let mut b: Vec<B> = (0..total).into_par_iter().map(|_| B::default()).collect();
-        let mut work = Vec::with_capacity(pieces.len());
-        let (mut rest_a, mut rest_b) = (&mut a[..], &mut b[..]);
-        for (range, &n) in pieces.into_iter().zip(&lines) {
-            let (slots_a, tail_a) = std::mem::take(&mut rest_a).split_at_mut(n);
-            let (slots_b, tail_b) = std::mem::take(&mut rest_b).split_at_mut(n);
-            work.push((range, slots_a, slots_b));
-            (rest_a, rest_b) = (tail_a, tail_b);
-        }
-        let done = AtomicU64::new(0);
-        let rows: Vec<usize> = work
-            .into_par_iter()
-            .map_init(Vec::new, |buf, (range, slots_a, slots_b)| {
-                file.read(&range, buf)?;
-                let mut k = 0;
-                file.each_row(buf, decoder(), |(x, y)| {
-                    // More records than lines: line ends the count did not see.
-                    if k == slots_a.len() {
-                        return give_way(format!("{}: more rows than lines", file.table));
-                    }
-                    (slots_a[k], slots_b[k]) = (x, y);
-                    k += 1;
-                    Ok(())
-                })?;
-                let bytes = range.end - range.start;
-                progress.advance_to(done.fetch_add(bytes, Relaxed) + bytes);
-                Ok(k)
-            })
-            .collect::<Result<_, GiveWay>>()?;
+    progress.begin(&file.label, Phase::Check, file.len - file.data_start);
+    let pieces = file.pieces()?;
+    let lines = pieces
+        .par_iter()
+        .map_init(Vec::new, |buf, range| {
+            file.read(range, buf)?;
+            // A quoted cell may hold a line end that a cut went through.
+            if buf.contains(&b'"') {
+                return Ok(None);
+            }
+            let ends = buf.iter().filter(|&&b| b == b'\n').count();
+            Ok(Some(
+                ends + usize::from(buf.last().is_some_and(|&b| b != b'\n')),
+            ))
+        })
+        .collect::<Result<Option<Vec<usize>>, GiveWay>>()?;
+    let Some(lines) = lines else {
+        // Quotes: the file is decoded whole, as one piece.
+        let mut buf = Vec::new();
+        file.read(&(file.data_start..file.len), &mut buf)?;
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        file.each_row(&buf, decoder(), |(x, y)| {
+            a.push(x);
+            b.push(y);
+            Ok(())
+        })?;
         progress.end();
-        if rows != lines {
-            close_gaps(&mut a, &lines, &rows);
-            close_gaps(&mut b, &lines, &rows);
-        }
-        Ok((a, b))
+        return Ok((a, b));
+    };
+    let total = lines.iter().sum();
+    let mut a: Vec<A> = (0..total).into_par_iter().map(|_| A::default()).collect();
+    let mut b: Vec<B> = (0..total).into_par_iter().map(|_| B::default()).collect();
+    let mut work = Vec::with_capacity(pieces.len());
+    let (mut rest_a, mut rest_b) = (&mut a[..], &mut b[..]);
+    for (range, &n) in pieces.into_iter().zip(&lines) {
+        let (slots_a, tail_a) = std::mem::take(&mut rest_a).split_at_mut(n);
+        let (slots_b, tail_b) = std::mem::take(&mut rest_b).split_at_mut(n);
+        work.push((range, slots_a, slots_b));
+        (rest_a, rest_b) = (tail_a, tail_b);
     }
+    let done = AtomicU64::new(0);
+    let rows: Vec<usize> = work
+        .into_par_iter()
+        .map_init(Vec::new, |buf, (range, slots_a, slots_b)| {
+            file.read(&range, buf)?;
+            let mut k = 0;
+            file.each_row(buf, decoder(), |(x, y)| {
+                // More records than lines: line ends the count did not see.
+                if k == slots_a.len() {
+                    return give_way(format!("{}: more rows than lines", file.table));
+                }
+                (slots_a[k], slots_b[k]) = (x, y);
+                k += 1;
+                Ok(())
+            })?;
+            let bytes = range.end - range.start;
+            progress.advance_to(done.fetch_add(bytes, Relaxed) + bytes);
+            Ok(k)
+        })
+        .collect::<Result<_, GiveWay>>()?;
+    progress.end();
+    if rows != lines {
+        close_gaps(&mut a, &lines, &rows);
+        close_gaps(&mut b, &lines, &rows);
+    }
+    Ok((a, b))
 }
 
 /// Events or enrollments: keys unique, the household known, the person (if named) known
@@ -481,7 +430,7 @@ fn check_links(
     links: &[LinkIn],
     households: &SortedIds<'_>,
     persons: &SortedIds<'_>,
-    person_households: &[u32],
+    person_rows: &[PersonRow],
     what: &str,
 ) -> Result<(), GiveWay> {
     let ok = links.par_iter().all(|l| {
@@ -493,7 +442,7 @@ fn check_links(
             None => true,
             Some(p) => persons
                 .find(p, &mut pc)
-                .is_some_and(|p| person_households[p as usize] == h),
+                .is_some_and(|p| person_rows[p as usize].household == h),
         }
     });
     if !ok {

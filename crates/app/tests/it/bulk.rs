@@ -12,6 +12,11 @@ const MONTH: &str = "2024-06-01";
 
 /// The exact road: `Err` with the number of refused rows.
 fn exact(dir: &Path) -> Result<String, u64> {
+    exact_frames(dir, 64).map(|f| shown(&f))
+}
+
+/// The exact road's frames in chunks of `per_chunk` households.
+fn exact_frames(dir: &Path, per_chunk: usize) -> Result<Vec<Frame>, u64> {
     let regions = minsheng_interchange::regions::default_table();
     let mut builder = FrameBuilder::default();
     let summary = import::check_files(
@@ -25,7 +30,7 @@ fn exact(dir: &Path) -> Result<String, u64> {
     if summary.rows_rejected > 0 {
         return Err(summary.rows_rejected);
     }
-    Ok(shown(&builder.finish(date(MONTH), 64).unwrap()))
+    Ok(builder.finish(date(MONTH), per_chunk).unwrap())
 }
 
 fn fast(dir: &Path) -> Result<String, bulk::GiveWay> {
@@ -49,6 +54,25 @@ fn fast_in_pieces(dir: &Path, piece_bytes: u64) -> Result<String, bulk::GiveWay>
 /// Piece sizes for the tests: whole files, a few kilobytes, and less than a line (every
 /// cut then lands on the next line end).
 const PIECE_SIZES: [u64; 3] = [bulk::PIECE_BYTES, 4096, 1];
+
+/// The fast road gives `want` at every piece size.
+fn fast_gives(dir: &Path, want: &str) {
+    for size in PIECE_SIZES {
+        let got = fast_in_pieces(dir, size).unwrap();
+        assert_eq!(got, want, "pieces of {size}");
+    }
+}
+
+/// The fast road gives way at every piece size.
+fn fast_gives_way(dir: &Path, name: &str) {
+    for size in PIECE_SIZES {
+        let gave_way = fast_in_pieces(dir, size).is_err();
+        assert!(
+            gave_way,
+            "{name}: the fast road must give way (pieces of {size})"
+        );
+    }
+}
 
 /// Frames compared as their full debug text (every column of every chunk).
 fn shown(frames: &[Frame]) -> String {
@@ -82,13 +106,7 @@ fn valid_district_gives_the_same_frames_on_both_roads() {
     let dir = tempfile::tempdir().unwrap();
     let data = synthetic(dir.path(), 600);
     let want = exact(&data).unwrap();
-    for size in PIECE_SIZES {
-        assert_eq!(
-            fast_in_pieces(&data, size).unwrap(),
-            want,
-            "pieces of {size}"
-        );
-    }
+    fast_gives(&data, &want);
     assert!(
         want.contains("H0000600"),
         "the last household is in the frames"
@@ -105,13 +123,7 @@ fn valid_district_gives_the_same_frames_on_both_roads() {
         edit_lines(&data, file, |l| l.reverse());
     }
     assert_eq!(exact(&data).unwrap(), want);
-    for size in PIECE_SIZES {
-        assert_eq!(
-            fast_in_pieces(&data, size).unwrap(),
-            want,
-            "pieces of {size}"
-        );
-    }
+    fast_gives(&data, &want);
 }
 
 #[test]
@@ -124,17 +136,11 @@ fn a_quoted_cell_and_crlf_line_ends_load_the_same() {
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let cells: Vec<&str> = lines[1].split(',').take(6).collect();
     lines[1] = format!("{},\"城厢, 一号\n二单元\"", cells.join(","));
-    // A blank line in the middle of the persons, and no line end after the last.
-    edit_lines(&data, "persons.csv", |l| l.insert(3, "  ".into()));
+    // No line end after the last household; a blank line in the middle of the persons.
     std::fs::write(&path, lines.join("\r\n")).unwrap();
+    edit_lines(&data, "persons.csv", |l| l.insert(3, "  ".into()));
     let want = exact(&data).unwrap();
-    for size in PIECE_SIZES {
-        assert_eq!(
-            fast_in_pieces(&data, size).unwrap(),
-            want,
-            "pieces of {size}"
-        );
-    }
+    fast_gives(&data, &want);
     assert!(want.contains("H0000050"));
 }
 
@@ -155,10 +161,7 @@ fn text_not_in_utf8_is_refused_by_both_roads() {
     bytes[third + 12] = 0xFF;
     std::fs::write(&path, bytes).unwrap();
     assert!(exact(&data).is_err(), "the import refuses the row");
-    for size in PIECE_SIZES {
-        let gave_way = fast_in_pieces(&data, size).is_err();
-        assert!(gave_way, "the fast road gives way (pieces of {size})");
-    }
+    fast_gives_way(&data, "text not in UTF-8");
 }
 
 #[test]
@@ -181,15 +184,8 @@ fn files_with_bare_carriage_returns_take_the_exact_road_to_the_same_frames() {
         &NoProgress,
     )
     .unwrap();
-    let exact_frames = {
-        let regions = minsheng_interchange::regions::default_table();
-        let mut builder = FrameBuilder::default();
-        import::check_files(&[data], &regions, &NoProgress, &mut |_| {}, &mut builder).unwrap();
-        builder
-            .finish(date(MONTH), minsheng_app::evaluate::HOUSEHOLDS_PER_CHUNK)
-            .unwrap()
-    };
-    assert_eq!(shown(&frames), shown(&exact_frames));
+    let exact = exact_frames(&data, minsheng_app::evaluate::HOUSEHOLDS_PER_CHUNK).unwrap();
+    assert_eq!(shown(&frames), shown(&exact));
 }
 
 /// A small valid batch: two families, a stay, an event and an enrollment.
@@ -262,12 +258,6 @@ fn every_broken_batch_is_refused_by_both_roads() {
         let data = batch.write(&dir.path().join(name.replace(' ', "-")));
         let refused = exact(&data).expect_err(name);
         assert!(refused >= 1, "{name}");
-        for size in PIECE_SIZES {
-            let gave_way = fast_in_pieces(&data, size).is_err();
-            assert!(
-                gave_way,
-                "{name}: the fast road must give way (pieces of {size})"
-            );
-        }
+        fast_gives_way(&data, name);
     }
 }
