@@ -3,6 +3,16 @@
 //! One macro defines every enum so that parsing, writing, help text and error messages
 //! ("应为以下之一：head 户主、spouse 配偶 …") come from the same table.
 
+/// What every closed vocabulary offers generic code (columnar readers, lookup tables).
+pub trait Vocabulary: Copy + 'static {
+    /// Every value, in file order.
+    const ALL: &'static [Self];
+    /// The code written in interchange files.
+    fn code(self) -> &'static str;
+    /// The value's position in [`Self::ALL`].
+    fn index(self) -> usize;
+}
+
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
         $(#[$meta])*
@@ -33,6 +43,16 @@ macro_rules! vocabulary {
             /// "head 户主、spouse 配偶、…" — the list a caseworker sees when a value is wrong.
             pub fn expected_list() -> String {
                 $name::ALL.iter().map(|v| format!("{} {}", v.code(), v.label())).collect::<Vec<_>>().join("、")
+            }
+        }
+
+        impl $crate::enums::Vocabulary for $name {
+            const ALL: &'static [$name] = $name::ALL;
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn index(self) -> usize {
+                self as usize
             }
         }
 

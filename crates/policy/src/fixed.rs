@@ -129,6 +129,7 @@ impl Fixed {
 
     /// Rounds to a multiple of `unit` (> 0): half away from zero (for the non-negative
     /// amounts of the rules, half-up).
+    #[inline]
     pub fn round_to(self, unit: Fixed) -> R {
         self.to_multiple(
             unit,
@@ -137,22 +138,29 @@ impl Fixed {
     }
 
     /// The smallest multiple of `unit` not below the value.
+    #[inline]
     pub fn ceil_to(self, unit: Fixed) -> R {
         self.to_multiple(unit, |q, r, _| if r > 0 { q + 1 } else { q })
     }
 
     /// The largest multiple of `unit` not above the value.
+    #[inline]
     pub fn floor_to(self, unit: Fixed) -> R {
         self.to_multiple(unit, |q, r, _| if r < 0 { q - 1 } else { q })
     }
 
+    #[inline]
     fn to_multiple(self, unit: Fixed, pick: impl Fn(i64, i64, i64) -> i64) -> R {
         if unit.0 <= 0 {
             return Err(FixedError::DivisionByZero);
         }
-        // Truncating division: q toward zero, r with the sign of the value.
+        // Truncating division: q toward zero, r with the sign of the value. Where the
+        // caller's unit is a compile-time constant this inlines into a multiplication.
         let (q, r) = (self.0 / unit.0, self.0 % unit.0);
-        fit(i128::from(pick(q, r, unit.0)) * i128::from(unit.0))
+        pick(q, r, unit.0)
+            .checked_mul(unit.0)
+            .map(Fixed)
+            .ok_or(FixedError::Overflow)
     }
 }
 

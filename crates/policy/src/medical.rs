@@ -174,6 +174,31 @@ pub struct Payment {
 
 /// `fen × rate`, rounded half-up to the fen (amounts here are never negative).
 pub fn times(fen: i64, rate: Decimal) -> i64 {
+    /// The quotient rounded half-up, `DEN` a constant (a multiplication, not a division).
+    fn by<const DEN: i64>(num: i64) -> i64 {
+        let (q, r) = (num.div_euclid(DEN), num.rem_euclid(DEN));
+        if r * 2 >= DEN { q + 1 } else { q }
+    }
+    // The rules' rates have a few decimals and the amounts are far from the limits: the
+    // product fits in 64 bits and the power of ten is one of five constants.
+    if let Some(num) = i64::try_from(rate.mantissa())
+        .ok()
+        .and_then(|m| fen.checked_mul(m))
+    {
+        match rate.scale() {
+            0 => return num,
+            1 => return by::<10>(num),
+            2 => return by::<100>(num),
+            3 => return by::<1_000>(num),
+            4 => return by::<10_000>(num),
+            _ => {}
+        }
+    }
+    times_wide(fen, rate)
+}
+
+/// [`times`] in 128 bits, for any rate.
+fn times_wide(fen: i64, rate: Decimal) -> i64 {
     let num = i128::from(fen) * rate.mantissa();
     let den = 10i128.pow(rate.scale());
     let q = num.div_euclid(den);
@@ -195,6 +220,19 @@ pub fn chain(
     urban: bool,
     p: &ChainParams,
 ) -> Vec<Payment> {
+    let mut out = Vec::with_capacity(stays.len());
+    chain_into(stays, category, urban, p, &mut out);
+    out
+}
+
+/// [`chain`], appending the payments to `out` (a population's chains reuse one buffer).
+pub fn chain_into(
+    stays: &[ChainStay],
+    category: Category,
+    urban: bool,
+    p: &ChainParams,
+    out: &mut Vec<Payment>,
+) {
     let needy = category.needy();
     let assist = match category {
         Category::Tekun => Some(0),
@@ -217,7 +255,6 @@ pub fn chain(
     };
     let (mut basic_paid, mut s_acc, mut critical_paid, mut r_acc, mut assist_paid) =
         (0i64, 0i64, 0i64, 0i64, 0i64);
-    let mut out = Vec::with_capacity(stays.len());
     for st in stays {
         let lvl = usize::from(st.level.clamp(1, 3) - 1);
         let basic = times(
@@ -272,7 +309,6 @@ pub fn chain(
             self_paid,
         });
     }
-    out
 }
 
 #[cfg(test)]
@@ -412,6 +448,14 @@ mod tests {
                 prop_assert_eq!(p.basic + p.critical + p.assistance + p.local_fund + p.self_paid, s.total);
                 prop_assert!(p.basic >= 0 && p.critical >= 0 && p.assistance >= 0 && p.local_fund >= 0 && p.self_paid >= 0);
             }
+        }
+
+        #[test]
+        fn times_in_64_bits_is_times_in_128(
+            fen in -10_000_000_000i64..10_000_000_000, mantissa in -2_000_000i128..2_000_000, scale in 0u32..=6,
+        ) {
+            let rate = Decimal::new(mantissa, scale);
+            prop_assert_eq!(times(fen, rate), times_wide(fen, rate));
         }
     }
 }

@@ -6,7 +6,7 @@
 use super::value::{Val, mask_of};
 use super::{Eval, EvalError, MedicalRow, Undecided};
 use crate::check::MEDICAL_CATEGORY;
-use crate::medical::{Category, ChainStay, Payment, chain};
+use crate::medical::{Category, ChainStay, Payment, chain_into};
 use chrono::{Datelike, Months};
 use minsheng_model::{Area, Fen, HospitalLevel};
 
@@ -48,6 +48,18 @@ impl Eval<'_> {
         let window_start = window_start(f.month);
         let mut payments = vec![None; f.stays.id.len()];
         let (mut self_paid, mut unknown) = (vec![0i64; np], vec![0u32; np]);
+        // Each interned code's category, looked up once rather than per person.
+        let categories: Vec<Option<Category>> = (0..self.codes.names.len())
+            .map(|id| match self.codes.name(id as i64) {
+                "tekun" => Some(Category::Tekun),
+                "dibao" => Some(Category::Dibao),
+                "edge" => Some(Category::Edge),
+                "none" => Some(Category::None),
+                _ => None,
+            })
+            .collect();
+        // One person-year at a time, through buffers reused for the whole frame.
+        let (mut stays, mut paid) = (Vec::new(), Vec::new());
         for p in 0..np {
             let range = f.persons.stays[p].clone();
             if range.is_empty() {
@@ -65,14 +77,11 @@ impl Eval<'_> {
                 }
                 continue;
             }
-            let cat = match self.codes.name(code) {
-                "tekun" => Category::Tekun,
-                "dibao" => Category::Dibao,
-                "edge" => Category::Edge,
-                "none" => Category::None,
-                other => {
+            let cat = match categories.get(code as usize).copied().flatten() {
+                Some(cat) => cat,
+                None => {
                     return Err(EvalError::MedicalCategory {
-                        value: other.to_owned(),
+                        value: self.codes.name(code).to_owned(),
                     });
                 }
             };
@@ -91,19 +100,20 @@ impl Eval<'_> {
                 while end < range.end as usize && f.stays.discharge_date[end].year() == year {
                     end += 1;
                 }
-                let stays: Vec<ChainStay> = (start..end)
-                    .map(|s| ChainStay {
-                        level: match f.stays.level[s] {
-                            HospitalLevel::L1 => 1,
-                            HospitalLevel::L2 => 2,
-                            HospitalLevel::L3 => 3,
-                        },
-                        in_district: f.stays.in_district[s],
-                        total: f.stays.total_cost[s],
-                        covered: f.stays.covered_cost[s],
-                    })
-                    .collect();
-                for (k, pay) in chain(&stays, cat, urban, cp).into_iter().enumerate() {
+                stays.clear();
+                stays.extend((start..end).map(|s| ChainStay {
+                    level: match f.stays.level[s] {
+                        HospitalLevel::L1 => 1,
+                        HospitalLevel::L2 => 2,
+                        HospitalLevel::L3 => 3,
+                    },
+                    in_district: f.stays.in_district[s],
+                    total: f.stays.total_cost[s],
+                    covered: f.stays.covered_cost[s],
+                }));
+                paid.clear();
+                chain_into(&stays, cat, urban, cp, &mut paid);
+                for (k, &pay) in paid.iter().enumerate() {
                     let s = start + k;
                     if f.stays.discharge_date[s] >= window_start {
                         self_paid[p] += pay.self_paid * 1_000_000;

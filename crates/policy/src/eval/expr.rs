@@ -7,6 +7,7 @@ use crate::check::{HOUSEHOLD_INPUTS, Item, PERSON_INPUTS};
 use crate::fixed::{Fixed, FixedError};
 use crate::frame::Column;
 use crate::pack::Entity;
+use minsheng_model::enums::Vocabulary;
 use minsheng_policy_syntax::{BinaryOp, Expr, ExprKind, InSet, UnaryOp};
 
 /// Turns an arithmetic failure into an error naming the variable or program.
@@ -57,27 +58,45 @@ fn bool_col(c: &Column<bool>, name: &str) -> Val {
     )
 }
 
+/// Which multiple of the unit `round`, `ceil` and `floor` pick.
+#[derive(Clone, Copy)]
+enum Rounding {
+    Half,
+    Ceil,
+    Floor,
+}
+
+/// `x` rounded to a multiple of `unit` per unit. The units rules name most (a fen, a
+/// yuan) become compile-time constants, so the division by them is a multiplication;
+/// any other unit divides per unit.
+fn rounded(n: usize, x: &Val, unit: Fixed, mode: Rounding) -> Result<Val, FixedError> {
+    fn with(
+        n: usize,
+        x: &Val,
+        mode: Rounding,
+        unit: impl Fn() -> Fixed + Copy,
+    ) -> Result<Val, FixedError> {
+        let unused = Val::Const(0);
+        match mode {
+            Rounding::Half => fallible(n, x, &unused, |x, _| Ok(Fixed(x).round_to(unit())?.0)),
+            Rounding::Ceil => fallible(n, x, &unused, |x, _| Ok(Fixed(x).ceil_to(unit())?.0)),
+            Rounding::Floor => fallible(n, x, &unused, |x, _| Ok(Fixed(x).floor_to(unit())?.0)),
+        }
+    }
+    const FEN: i64 = Fixed::ONE.0 / 100;
+    const YUAN: i64 = Fixed::ONE.0;
+    match unit.0 {
+        FEN => with(n, x, mode, || Fixed(FEN)),
+        YUAN => with(n, x, mode, || Fixed(YUAN)),
+        _ => with(n, x, mode, move || unit),
+    }
+}
+
 impl Eval<'_> {
-    fn code_col<T: Copy + PartialEq>(
-        &mut self,
-        values: &[T],
-        known: Option<&[bool]>,
-        name: &str,
-        code: fn(T) -> &'static str,
-    ) -> Val {
-        // A vocabulary has a handful of values: intern each once, not once per unit.
-        let mut seen: Vec<(T, i64)> = Vec::new();
-        let v = values
-            .iter()
-            .map(|&x| match seen.iter().find(|s| s.0 == x) {
-                Some(s) => s.1,
-                None => {
-                    let id = self.codes.id(code(x));
-                    seen.push((x, id));
-                    id
-                }
-            })
-            .collect();
+    /// A code column as interned ids: the vocabulary interned once, each unit a lookup.
+    fn code_col<T: Vocabulary>(&mut self, values: &[T], known: Option<&[bool]>, name: &str) -> Val {
+        let ids: Vec<i64> = T::ALL.iter().map(|&x| self.codes.id(x.code())).collect();
+        let v = values.iter().map(|&x| ids[x.index()]).collect();
         Val::many(v, known.and_then(|k| known_mask(k, bit(name))))
     }
 
@@ -108,30 +127,21 @@ impl Eval<'_> {
                 &p.disability_kind.values,
                 Some(&p.disability_kind.known),
                 name,
-                |x| x.code(),
             ),
             (Entity::Person, "self_care") => {
-                self.code_col(&p.self_care.values, Some(&p.self_care.known), name, |x| {
-                    x.code()
-                })
+                self.code_col(&p.self_care.values, Some(&p.self_care.known), name)
             }
             (Entity::Person, "employment") => {
-                self.code_col(&p.employment.values, Some(&p.employment.known), name, |x| {
-                    x.code()
-                })
+                self.code_col(&p.employment.values, Some(&p.employment.known), name)
             }
             (Entity::Person, "illness") => {
-                self.code_col(&p.illness.values, Some(&p.illness.known), name, |x| {
-                    x.code()
-                })
+                self.code_col(&p.illness.values, Some(&p.illness.known), name)
             }
-            (Entity::Person, "sex") => self.code_col(&p.sex, None, name, |x| x.code()),
-            (Entity::Person, "relation") => self.code_col(&p.relation, None, name, |x| x.code()),
+            (Entity::Person, "sex") => self.code_col(&p.sex, None, name),
+            (Entity::Person, "relation") => self.code_col(&p.relation, None, name),
             (Entity::Person, "capable_supporter") => bool_col(&p.capable_supporter, name),
             (Entity::Person, "orphan") => bool_col(&p.orphan, name),
-            (Entity::Household, "area") => {
-                self.code_col(&h.area.values, Some(&h.area.known), name, |x| x.code())
-            }
+            (Entity::Household, "area") => self.code_col(&h.area.values, Some(&h.area.known), name),
             (Entity::Household, "savings") => fen_col(&h.savings, name),
             (Entity::Household, "houses") => int_col(&h.houses, name),
             (Entity::Household, "vehicles") => int_col(&h.vehicles, name),
@@ -393,20 +403,12 @@ impl Eval<'_> {
                 Ok(acc)
             }
             _ => {
-                let unit = Fixed(cols[1].at(0).0);
-                let u = Val::Const(unit.0);
-                match name {
-                    "ceil" => fallible(n, &cols[0], &u, |x, u| {
-                        Fixed(x).ceil_to(Fixed(u)).map(|r| r.0)
-                    }),
-                    "floor" => fallible(n, &cols[0], &u, |x, u| {
-                        Fixed(x).floor_to(Fixed(u)).map(|r| r.0)
-                    }),
-                    _ => fallible(n, &cols[0], &u, |x, u| {
-                        Fixed(x).round_to(Fixed(u)).map(|r| r.0)
-                    }),
-                }
-                .map_err(arith(owner, entity))
+                let mode = match name {
+                    "ceil" => Rounding::Ceil,
+                    "floor" => Rounding::Floor,
+                    _ => Rounding::Half,
+                };
+                rounded(n, &cols[0], Fixed(cols[1].at(0).0), mode).map_err(arith(owner, entity))
             }
         }
     }
@@ -476,6 +478,26 @@ impl Eval<'_> {
         };
         let mut out = Vec::with_capacity(members.len());
         let mut masks = Vec::with_capacity(members.len());
+        if matches!(agg, Agg::Count | Agg::Sum) {
+            // A member counts where its condition is known true; an unknown condition
+            // or value makes the household unknown. Selects, not branches: which
+            // members count is as random as the data.
+            let one = (agg == Agg::Count).then_some(Fixed::ONE.0);
+            for r in members {
+                let (mut acc, mut mask) = (0i64, 0u32);
+                for p in r.start as usize..r.end as usize {
+                    let take = cm[p] == 0 && cv[p] == 1;
+                    let x = one.unwrap_or(vv[p]);
+                    mask |= cm[p] | if take { vm[p] } else { 0 };
+                    acc = acc
+                        .checked_add(if take { x } else { 0 })
+                        .ok_or_else(overflow)?;
+                }
+                out.push(if mask == 0 { acc } else { 0 });
+                masks.push(mask);
+            }
+            return Ok(Val::many(out, mask_of(masks)));
+        }
         for r in members {
             let (mut acc, mut mask, mut any_seen) = (0i64, 0u32, false);
             // any: Kleene or of (cond and value); all: Kleene and of (not cond or value).
@@ -501,11 +523,9 @@ impl Eval<'_> {
                     }
                     _ if cm != 0 => mask |= cm,
                     _ if c == 0 => {}
-                    Agg::Count => acc += Fixed::ONE.0,
                     _ => {
                         mask |= vm;
                         acc = match agg {
-                            Agg::Sum => acc.checked_add(v).ok_or_else(overflow)?,
                             Agg::Max if any_seen => acc.max(v),
                             Agg::Min if any_seen => acc.min(v),
                             _ => v,

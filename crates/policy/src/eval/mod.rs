@@ -104,13 +104,18 @@ pub(crate) fn bit_names() -> impl Iterator<Item = &'static str> {
 
 /// The input columns named by an unknown-mask, in byte order.
 pub(crate) fn missing(mask: u32) -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = bit_names()
-        .enumerate()
-        .filter(|(i, _)| mask & (1 << i) != 0)
-        .map(|(_, n)| n)
-        .collect();
-    v.sort_unstable();
-    v
+    // Every bit's name with its bit, in byte order of the names, built once.
+    static BY_NAME: std::sync::LazyLock<Vec<(&'static str, u32)>> =
+        std::sync::LazyLock::new(|| {
+            let mut v: Vec<_> = bit_names().zip((0..32).map(|i| 1u32 << i)).collect();
+            v.sort_unstable();
+            v
+        });
+    BY_NAME
+        .iter()
+        .filter(|(_, b)| mask & b != 0)
+        .map(|(n, _)| *n)
+        .collect()
 }
 
 /// Interned code strings (`'urban'`, `'tekun'` …) as `i64` ids.
@@ -198,7 +203,14 @@ pub fn evaluate_chunks(
         .par_iter()
         .map(|f| run(pack, checked, f, &params, all, false).map(|e| e.outcome))
         .collect::<Result<_, _>>()?;
-    let mut out = Outcome::default();
+    // Sized once: the rows are moved, never copied again by a growing vector.
+    let total = |len: fn(&Outcome) -> usize| parts.iter().map(len).sum::<usize>();
+    let mut out = Outcome {
+        results: Vec::with_capacity(total(|p| p.results.len())),
+        all: Vec::with_capacity(total(|p| p.all.len())),
+        undecided: Vec::with_capacity(total(|p| p.undecided.len())),
+        medical: Vec::with_capacity(total(|p| p.medical.len())),
+    };
     for p in parts {
         out.results.extend(p.results);
         out.all.extend(p.all);
@@ -374,11 +386,13 @@ fn run(
                 eligible,
                 monthly_amount,
             };
-            if eligible {
-                results.push((key, row.clone()));
-            }
-            if all {
-                every.push((key, row));
+            match (eligible, all) {
+                (true, true) => {
+                    results.push((key, row.clone()));
+                    every.push((key, row));
+                }
+                (true, false) => results.push((key, row)),
+                (false, _) => every.push((key, row)),
             }
         }
     }

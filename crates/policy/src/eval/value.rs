@@ -296,7 +296,11 @@ pub(crate) fn kleene(n: usize, a: &Val, b: &Val, dominant: i64) -> Val {
     Val::many(v, mask_of(m))
 }
 
-/// The branch-free Kleene kernel: values and masks in one pass.
+/// The branch-free Kleene kernel. Values: `a & b` (or `a | b`) is the Kleene value of
+/// every unit whose result is known — a known dominant operand gives it whatever the
+/// other holds, and two known operands give it exactly; the low bit is kept, since an
+/// unknown unit's value is unspecified. Masks: a unit is decided where a known operand is
+/// dominant, otherwise it keeps the unknowns of both.
 fn kleene_lanes<A: Lane<u32>, B: Lane<u32>>(
     n: usize,
     av: &[i64],
@@ -305,19 +309,23 @@ fn kleene_lanes<A: Lane<u32>, B: Lane<u32>>(
     bm: B,
     dominant: i64,
 ) -> (Vec<i64>, Vec<u32>) {
-    let units = || {
-        Lane::iter(av, n)
-            .zip(am.iter(n))
-            .zip(Lane::iter(bv, n).zip(bm.iter(n)))
-            .map(move |((a, x), (b, y))| {
-                let decided = (x == 0 && a == dominant) | (y == 0 && b == dominant);
-                (decided, x | y)
-            })
+    let v = if dominant == 0 {
+        lanes2(n, av, bv, |a, b| a & b & 1)
+    } else {
+        lanes2(n, av, bv, |a, b| (a | b) & 1)
     };
-    let v = units()
-        .map(|(d, _)| if d { dominant } else { 1 - dominant })
+    // `value ^ flip` is 1 where the value is the dominant one.
+    let flip = 1 ^ (dominant as u32 & 1);
+    let m = Lane::iter(av, n)
+        .zip(am.iter(n))
+        .zip(Lane::iter(bv, n).zip(bm.iter(n)))
+        .map(|((a, x), (b, y))| {
+            let hit_a = u32::from(x == 0) & ((a as u32 ^ flip) & 1);
+            let hit_b = u32::from(y == 0) & ((b as u32 ^ flip) & 1);
+            // All ones where undecided, zero where decided.
+            (x | y) & (hit_a | hit_b).wrapping_sub(1)
+        })
         .collect();
-    let m = units().map(|(d, m)| if d { 0 } else { m }).collect();
     (v, m)
 }
 
@@ -347,13 +355,16 @@ pub(crate) fn choose(n: usize, c: &Val, t: &Val, e: &Val) -> Val {
                 tm.as_deref().map_or(&zeros[..], |m| &m[..]),
                 em.as_deref().map_or(&zeros[..], |m| &m[..]),
             );
+            // An unknown condition's unknowns, else the picked branch's; as selects.
+            let picked = cv
+                .iter()
+                .zip(tm)
+                .zip(em)
+                .map(|((&c, &t), &e)| if c == 1 { t } else { e });
             mask_of(
-                (0..n)
-                    .map(|i| match (cm[i], cv[i]) {
-                        (0, 1) => tm[i],
-                        (0, _) => em[i],
-                        (m, _) => m,
-                    })
+                picked
+                    .zip(cm)
+                    .map(|(p, &c)| if c != 0 { c } else { p })
                     .collect(),
             )
         }
