@@ -20,9 +20,8 @@ pub fn non_empty(s: &str) -> Option<&str> {
 /// A cell without the white space around it (the ideographic space `　` included).
 pub fn trim(s: &str) -> &str {
     // The common cell starts and ends with a visible ASCII character: nothing to decode.
-    match s.as_bytes() {
-        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
-        [only] if only.is_ascii_graphic() => s,
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
         _ => s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}'),
     }
 }

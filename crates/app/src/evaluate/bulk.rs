@@ -280,45 +280,37 @@ pub fn load(
         return give_way("a household without exactly one head");
     }
     let person_index = SortedIds::new(person_ids.iter().map(|p| &**p), "persons")?;
-    let (_, stays): (Vec<()>, Vec<StayRow>) =
-        columns_of(&tables, Table::HospitalStays, progress, || {
-            let mut cursor = 0;
-            let index = &person_index;
-            move |row: &RawRow<'_>| {
-                let s = decode::stay(row).ok()?;
-                let person = index.find(&s.person_id, &mut cursor)?;
-                Some(((), StayRow::new(&s, person)))
-            }
-        })?;
-    SortedIds::new(stays.iter().map(StayRow::id), "hospital_stays")?;
-    let (_, events): (Vec<()>, Vec<LinkIn>) = columns_of(&tables, Table::Events, progress, || {
-        |row: &RawRow<'_>| {
-            let e = decode::event(row).ok()?;
-            Some((
-                (),
-                LinkIn {
-                    key: (e.event_id, String::new(), String::new()),
-                    household: e.household_id,
-                    person: e.person_id,
-                },
-            ))
+    let stays = rows_of(&tables, Table::HospitalStays, progress, || {
+        let mut cursor = 0;
+        let index = &person_index;
+        move |row: &RawRow<'_>| {
+            let s = decode::stay(row).ok()?;
+            let person = index.find(&s.person_id, &mut cursor)?;
+            Some(StayRow::new(&s, person))
         }
     })?;
-    let (_, enrollments): (Vec<()>, Vec<LinkIn>) =
-        columns_of(&tables, Table::Enrollments, progress, || {
-            |row: &RawRow<'_>| {
-                let e = decode::enrollment(row).ok()?;
-                let (household, person, program) = e.key();
-                Some((
-                    (),
-                    LinkIn {
-                        key: (household.to_owned(), person.to_owned(), program.to_owned()),
-                        household: e.household_id,
-                        person: e.person_id,
-                    },
-                ))
-            }
-        })?;
+    SortedIds::new(stays.iter().map(StayRow::id), "hospital_stays")?;
+    let events = rows_of(&tables, Table::Events, progress, || {
+        |row: &RawRow<'_>| {
+            let e = decode::event(row).ok()?;
+            Some(LinkIn {
+                key: (e.event_id, String::new(), String::new()),
+                household: e.household_id,
+                person: e.person_id,
+            })
+        }
+    })?;
+    let enrollments = rows_of(&tables, Table::Enrollments, progress, || {
+        |row: &RawRow<'_>| {
+            let e = decode::enrollment(row).ok()?;
+            let (household, person, program) = e.key();
+            Some(LinkIn {
+                key: (household.to_owned(), person.to_owned(), program.to_owned()),
+                household: e.household_id,
+                person: e.person_id,
+            })
+        }
+    })?;
     drop(tables);
     for (links, what) in [(events, "events"), (enrollments, "enrollments")] {
         check_links(&links, &household_index, &person_index, &persons, what)?;
@@ -422,6 +414,24 @@ where
         close_gaps(&mut b, &lines, &rows);
     }
     Ok((a, b))
+}
+
+/// [`columns_of`] for a table decoded into one column.
+fn rows_of<T, D>(
+    tables: &[TableFile],
+    table: Table,
+    progress: &dyn Progress,
+    decoder: impl Fn() -> D + Sync,
+) -> Result<Vec<T>, GiveWay>
+where
+    T: Default + Send,
+    D: FnMut(&RawRow<'_>) -> Option<T>,
+{
+    let (_, rows): (Vec<()>, Vec<T>) = columns_of(tables, table, progress, || {
+        let mut decode = decoder();
+        move |row: &RawRow<'_>| decode(row).map(|r| ((), r))
+    })?;
+    Ok(rows)
 }
 
 /// Events or enrollments: keys unique, the household known, the person (if named) known

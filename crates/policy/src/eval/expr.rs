@@ -435,25 +435,6 @@ impl Eval<'_> {
             unit: "sum".into(),
             source: FixedError::Overflow,
         };
-        // Every member's condition and value known: a plain segmented sum.
-        if cond.mask_ref().is_none()
-            && value.mask_ref().is_none()
-            && matches!(name, "count" | "sum")
-        {
-            let one = (name == "count").then_some(Fixed::ONE.0);
-            let mut v = Vec::with_capacity(members.len());
-            for r in members {
-                let mut acc = 0i64;
-                for p in r.start as usize..r.end as usize {
-                    if cond.at(p).0 == 1 {
-                        let x = one.unwrap_or_else(|| value.at(p).0);
-                        acc = acc.checked_add(x).ok_or_else(overflow)?;
-                    }
-                }
-                v.push(acc);
-            }
-            return Ok(Val::many(v, None));
-        }
         // Slices, not a match per member.
         let np = self.frame.persons.id.len();
         let (cv, cm) = (cond.values(np), cond.masks(np));

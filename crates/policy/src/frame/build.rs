@@ -227,7 +227,7 @@ impl RecordSink for FrameBuilder {
     }
 }
 
-/// Sorts `order` by `less` unless it already is in that order.
+/// Sorts `order` by `cmp` unless it already is in that order.
 fn order_by(order: &mut [u32], cmp: impl Fn(u32, u32) -> std::cmp::Ordering + Sync) {
     if !order.par_windows(2).all(|w| cmp(w[0], w[1]).is_le()) {
         order.par_sort_unstable_by(|&a, &b| cmp(a, b));
