@@ -273,6 +273,14 @@ pub enum Record<'a> {
         /// `record.as_slice()` as text.
         text: &'a str,
     },
+    /// A line of quote-free text cut at its commas in place ([`split_unquoted`]).
+    Split {
+        /// The line, without its line end.
+        text: &'a str,
+        /// Where each field ends in `text`: field `i` runs from just after the comma at
+        /// `ends[i - 1]` (from 0 for the first) to `ends[i]`.
+        ends: &'a [usize],
+    },
 }
 
 impl<'a> Record<'a> {
@@ -287,6 +295,7 @@ impl<'a> Record<'a> {
         match self {
             Record::Text(r) => r.len(),
             Record::Checked { record, .. } => record.len(),
+            Record::Split { ends, .. } => ends.len(),
         }
     }
 
@@ -299,6 +308,10 @@ impl<'a> Record<'a> {
         match *self {
             Record::Text(r) => r.get(i),
             Record::Checked { record, text } => text.get(record.range(i)?),
+            Record::Split { text, ends } => {
+                let start = if i == 0 { 0 } else { ends.get(i - 1)? + 1 };
+                text.get(start..*ends.get(i)?)
+            }
         }
     }
 
@@ -306,6 +319,46 @@ impl<'a> Record<'a> {
     pub fn is_blank(&self) -> bool {
         (0..self.len()).all(|i| self.get(i).is_none_or(|c| c.trim().is_empty()))
     }
+}
+
+/// Calls `each` with every record of `text`, which holds no quote character, as the CSV
+/// reader (`has_headers(false)`, `flexible(true)`) would read them: lines end at `\n` or
+/// `\r\n`, empty lines are skipped, fields end at commas. Line ends and commas are
+/// found with memchr's vector search and the fields are slices of `text`: on the
+/// synthetic district's persons a quarter to a half quicker than the reader's state
+/// machine (which must watch for quotes), and each line needs no UTF-8 check of its own.
+/// Stops at the first error of `each`. `None`, before any call, when a carriage return
+/// does not end a line (the reader would end a record there; the caller takes the
+/// reader's road).
+pub fn split_unquoted<E>(
+    text: &str,
+    mut each: impl FnMut(Record<'_>) -> Result<(), E>,
+) -> Option<Result<(), E>> {
+    let bytes = text.as_bytes();
+    if memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n')) {
+        return None;
+    }
+    let mut ends = Vec::with_capacity(64);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
+        // A line end is an ASCII byte: `start` and `end` are character boundaries.
+        let line = &text[start..end];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        start = end + 1;
+        if line.is_empty() {
+            continue;
+        }
+        ends.clear();
+        ends.extend(memchr::memchr_iter(b',', line.as_bytes()));
+        ends.push(line.len());
+        if let Err(e) = each(Record::Split {
+            text: line,
+            ends: &ends,
+        }) {
+            return Some(Err(e));
+        }
+    }
+    Some(Ok(()))
 }
 
 /// A row the CSV reader could not read (bad quoting, not UTF-8, an IO error).

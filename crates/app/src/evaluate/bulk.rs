@@ -3,8 +3,9 @@
 //! [`load`] cuts every file into pieces of a few megabytes at line ends, reads each piece
 //! into a buffer its core reuses and decodes it with the import's own decoders
 //! (`minsheng_interchange::decode`: the same field rules, the same messages), pieces on
-//! all cores. A file with a quote character is decoded whole instead (a quoted cell may
-//! hold a line end). References are resolved as rows are decoded: households first,
+//! all cores. A piece is split at its commas in place
+//! (`minsheng_interchange::source::split_unquoted`); a file with a quote character goes
+//! through the CSV reader, whole (a quoted cell may hold a line end). References are resolved as rows are decoded: households first,
 //! then persons (each finding its household), then stays (each finding its person).
 //! The import's cross-row rules for a batch into an empty registry are checked on sorted
 //! id lists instead of hash tables: unique ids, every reference resolving (person →
@@ -27,7 +28,7 @@
 
 use crate::import::{Phase, Progress};
 use minsheng_interchange::decode;
-use minsheng_interchange::source::{Header, Location, RawRow, Record};
+use minsheng_interchange::source::{Header, Location, RawRow, Record, split_unquoted};
 use minsheng_interchange::{Source, Table};
 use minsheng_model::{Date, RegionTable};
 use minsheng_policy::frame::{Frame, HouseholdRow, Parts, PersonRow, StayRow, assemble};
@@ -130,7 +131,9 @@ impl TableFile {
         Ok(pieces)
     }
 
-    /// Every non-blank row of `piece` through `decode`, in file order, into `sink`.
+    /// Every non-blank row of `piece` through `decode`, in file order, into `sink`. A
+    /// piece without quotes (every piece of a file without them) is split in place
+    /// ([`split_unquoted`]); one with quotes goes through the CSV reader.
     fn each_row<T>(
         &self,
         piece: &[u8],
@@ -138,6 +141,29 @@ impl TableFile {
         mut sink: impl FnMut(T) -> Result<(), GiveWay>,
     ) -> Result<(), GiveWay> {
         let table = self.table;
+        let mut row = |record: Record<'_>| {
+            if record.is_blank() {
+                return Ok(());
+            }
+            let row = RawRow {
+                line: 0,
+                index: 0,
+                record,
+                header: &self.header,
+            };
+            match decode(&row) {
+                Some(v) => sink(v),
+                None => give_way(format!("{table}: a refused row")),
+            }
+        };
+        if !piece.contains(&b'"') {
+            // Text not in UTF-8: the exact road says where.
+            let Ok(text) = std::str::from_utf8(piece) else {
+                return give_way(format!("{table}: not UTF-8"));
+            };
+            return split_unquoted(text, row)
+                .unwrap_or_else(|| give_way(format!("{table}: a bare carriage return")));
+        }
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -146,25 +172,10 @@ impl TableFile {
         loop {
             match rdr.read_byte_record(&mut bytes) {
                 Ok(false) => return Ok(()),
-                Ok(true) => {
-                    // Text not in UTF-8: the exact road says where.
-                    let Some(record) = Record::checked(&bytes) else {
-                        return give_way(format!("{table}: not UTF-8"));
-                    };
-                    if record.is_blank() {
-                        continue;
-                    }
-                    let row = RawRow {
-                        line: 0,
-                        index: 0,
-                        record,
-                        header: &self.header,
-                    };
-                    match decode(&row) {
-                        Some(v) => sink(v)?,
-                        None => return give_way(format!("{table}: a refused row")),
-                    }
-                }
+                Ok(true) => match Record::checked(&bytes) {
+                    Some(record) => row(record)?,
+                    None => return give_way(format!("{table}: not UTF-8")),
+                },
                 Err(e) => return give_way(format!("{table}: {e}")),
             }
         }

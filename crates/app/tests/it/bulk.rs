@@ -139,6 +139,10 @@ fn a_quoted_cell_and_crlf_line_ends_load_the_same() {
     // No line end after the last household; a blank line in the middle of the persons.
     std::fs::write(&path, lines.join("\r\n")).unwrap();
     edit_lines(&data, "persons.csv", |l| l.insert(3, "  ".into()));
+    // Line ends in CRLF in a file without quotes too (split in place, not by the reader).
+    let persons = data.join("persons.csv");
+    let text = std::fs::read_to_string(&persons).unwrap();
+    std::fs::write(&persons, text.replace('\n', "\r\n")).unwrap();
     let want = exact(&data).unwrap();
     fast_gives(&data, &want);
     assert!(want.contains("H0000050"));
