@@ -196,35 +196,120 @@ fn close_gaps<T>(v: &mut Vec<T>, slots: &[usize], rows: &[usize]) {
     v.truncate(to);
 }
 
-/// Ids sorted, each with its number (its position in the file), for lookups.
-struct SortedIds<'a> {
-    sorted: Vec<(&'a str, u32)>,
+/// An id's first 15 bytes and its length (16 for any longer id) as two integers, `hi`
+/// and `lo`, that order as the id does: bytes past the end count as zero, and where two
+/// ids agree on them the shorter is the smaller, as it is as text. For ids of up to 15
+/// bytes equal keys mean equal ids; longer ids with equal keys are compared as text.
+/// Sorting and looking up by key reads no id through its pointer (a cache miss each:
+/// the ids are boxed one by one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    hi: u64,
+    lo: u64,
 }
 
-impl<'a> SortedIds<'a> {
-    /// The ids of `ids` (numbered by position); gives way on a repeated id.
-    fn new(ids: impl Iterator<Item = &'a str>, what: &str) -> Result<Self, GiveWay> {
-        let mut sorted: Vec<(&str, u32)> = ids.zip(0u32..).collect();
-        if !sorted.is_sorted_by(|a, b| a.0 < b.0) {
-            sorted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+impl Key {
+    fn of(id: &str) -> Key {
+        let b = id.as_bytes();
+        let mut k = [0u8; 16];
+        let n = b.len().min(15);
+        k[..n].copy_from_slice(&b[..n]);
+        k[15] = b.len().min(16) as u8;
+        let half = |h: &[u8]| u64::from_be_bytes(h.try_into().expect("eight bytes"));
+        Key {
+            hi: half(&k[..8]),
+            lo: half(&k[8..]),
         }
-        unique(&sorted, |a, b| a.0 == b.0, what)?;
-        Ok(SortedIds { sorted })
+    }
+
+    /// Whether equal keys mean equal ids (the id has at most 15 bytes).
+    fn whole(self) -> bool {
+        self.lo & 0xff < 16
+    }
+}
+
+/// Ids sorted by [`Key`], each with its number (its position in `ids`), for lookups.
+struct SortedIds<'a, T> {
+    ids: &'a [T],
+    id: fn(&T) -> &str,
+    sorted: Vec<(Key, u32)>,
+}
+
+impl<'a, T: Sync> SortedIds<'a, T> {
+    /// The ids of `ids` (each read by `id`, numbered by position); gives way on a
+    /// repeated id.
+    fn new(ids: &'a [T], id: fn(&T) -> &str, what: &str) -> Result<Self, GiveWay> {
+        let mut this = SortedIds {
+            ids,
+            id,
+            sorted: ids
+                .par_iter()
+                .enumerate()
+                .map(|(n, t)| (Key::of(id(t)), n as u32))
+                .collect(),
+        };
+        let order = |a: &(Key, u32), b: &(Key, u32)| this.order(a, b);
+        if !this
+            .sorted
+            .is_sorted_by(|a, b| order(a, b) == Ordering::Less)
+        {
+            let mut sorted = std::mem::take(&mut this.sorted);
+            sorted.par_sort_unstable_by(|a, b| this.order(a, b));
+            this.sorted = sorted;
+        }
+        unique(
+            &this.sorted,
+            |a, b| this.order(a, b) == Ordering::Equal,
+            what,
+        )?;
+        Ok(this)
+    }
+
+    fn text(&self, n: u32) -> &str {
+        (self.id)(&self.ids[n as usize])
+    }
+
+    /// The order of two entries: by key, then (long ids only) by text.
+    fn order(&self, a: &(Key, u32), b: &(Key, u32)) -> Ordering {
+        a.0.cmp(&b.0).then_with(|| {
+            if a.0.whole() {
+                Ordering::Equal
+            } else {
+                self.text(a.1).cmp(self.text(b.1))
+            }
+        })
     }
 
     /// The number of `id`. `cursor` is where the last lookup ended: lookups in id order
-    /// (persons grouped by household, stays by person) find their id at or just after
-    /// it, without a search.
+    /// (persons grouped by household, stays by person) find their id at or a little
+    /// after it, so the search gallops forward from there (1, 2, 4 … places) before it
+    /// halves, and only an id before the cursor searches the whole list.
     fn find(&self, id: &str, cursor: &mut usize) -> Option<u32> {
-        for at in [*cursor, *cursor + 1] {
-            if let Some(&(s, n)) = self.sorted.get(at)
-                && s == id
-            {
-                *cursor = at;
-                return Some(n);
+        let key = Key::of(id);
+        let order = |&(k, n): &(Key, u32)| {
+            k.cmp(&key).then_with(|| {
+                if key.whole() {
+                    Ordering::Equal
+                } else {
+                    self.text(n).cmp(id)
+                }
+            })
+        };
+        let len = self.sorted.len();
+        let range = match self.sorted.get(*cursor).map(order) {
+            Some(Ordering::Equal) => return Some(self.sorted[*cursor].1),
+            Some(Ordering::Less) => {
+                // `sorted[lo]` is before `id`; `sorted[lo + step]` is not, or is past the end.
+                let (mut lo, mut step) = (*cursor, 1);
+                while lo + step < len && order(&self.sorted[lo + step]) == Ordering::Less {
+                    lo += step;
+                    step *= 2;
+                }
+                lo + 1..(lo + step + 1).min(len)
             }
-        }
-        let at = self.sorted.binary_search_by(|(s, _)| (*s).cmp(id)).ok()?;
+            _ => 0..len,
+        };
+        let at = range.start + self.sorted[range].binary_search_by(order).ok()?;
         *cursor = at;
         Some(self.sorted[at].1)
     }
@@ -270,7 +355,7 @@ pub fn load(
             Some((h.household_id.into_boxed_str(), row))
         }
     })?;
-    let household_index = SortedIds::new(household_ids.iter().map(|h| &**h), "households")?;
+    let household_index = SortedIds::new(&household_ids, |h| &**h, "households")?;
     // Each person's household is looked up as the person is decoded (persons come
     // grouped by household: the cursor finds it without a search).
     let (person_ids, persons) = columns_of(&tables, Table::Persons, progress, || {
@@ -290,7 +375,7 @@ pub fn load(
     if heads.iter().any(|&n| n != 1) {
         return give_way("a household without exactly one head");
     }
-    let person_index = SortedIds::new(person_ids.iter().map(|p| &**p), "persons")?;
+    let person_index = SortedIds::new(&person_ids, |p| &**p, "persons")?;
     let stays = rows_of(&tables, Table::HospitalStays, progress, || {
         let mut cursor = 0;
         let index = &person_index;
@@ -300,7 +385,7 @@ pub fn load(
             Some(StayRow::new(&s, person))
         }
     })?;
-    SortedIds::new(stays.iter().map(StayRow::id), "hospital_stays")?;
+    SortedIds::new(&stays, StayRow::id, "hospital_stays")?;
     let events = rows_of(&tables, Table::Events, progress, || {
         |row: &RawRow<'_>| {
             let e = decode::event(row).ok()?;
@@ -449,22 +534,25 @@ where
 /// and a member of that household.
 fn check_links(
     links: &[LinkIn],
-    households: &SortedIds<'_>,
-    persons: &SortedIds<'_>,
+    households: &SortedIds<'_, Box<str>>,
+    persons: &SortedIds<'_, Box<str>>,
     person_rows: &[PersonRow],
     what: &str,
 ) -> Result<(), GiveWay> {
-    let ok = links.par_iter().all(|l| {
+    // Links come roughly in household order: each stretch keeps its lookups' cursors.
+    let ok = links.par_chunks(4096).all(|stretch| {
         let (mut hc, mut pc) = (0, 0);
-        let Some(h) = households.find(&l.household, &mut hc) else {
-            return false;
-        };
-        match &l.person {
-            None => true,
-            Some(p) => persons
-                .find(p, &mut pc)
-                .is_some_and(|p| person_rows[p as usize].household == h),
-        }
+        stretch.iter().all(|l| {
+            let Some(h) = households.find(&l.household, &mut hc) else {
+                return false;
+            };
+            match &l.person {
+                None => true,
+                Some(p) => persons
+                    .find(p, &mut pc)
+                    .is_some_and(|p| person_rows[p as usize].household == h),
+            }
+        })
     });
     if !ok {
         return give_way(format!("{what}: unknown reference"));
@@ -475,4 +563,53 @@ fn check_links(
         keys.par_sort_unstable_by(in_order);
     }
     unique(&keys, |a, b| a == b, what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Ids around the 15-byte edge, many sharing their first 13 or 14 bytes, with zero
+    /// bytes (which pad keys) and characters of several bytes.
+    fn ids() -> impl Strategy<Value = Vec<String>> {
+        let byte = prop_oneof![Just('\0'), Just('A'), Just('B'), Just('王'), Just('~')];
+        let prefix = prop_oneof![Just(""), Just("P000000000000"), Just("P0000000000000")];
+        let id = (prefix, proptest::collection::vec(byte, 0..6))
+            .prop_map(|(p, c)| p.chars().chain(c).collect());
+        proptest::collection::vec(id, 1..40)
+    }
+
+    proptest! {
+        #[test]
+        fn keys_sort_and_find_as_the_text_does(ids in ids()) {
+            let mut unique_ids: Vec<String> = ids.clone();
+            unique_ids.sort();
+            unique_ids.dedup();
+            let boxed: Vec<Box<str>> = unique_ids.iter().rev().map(|s| s.as_str().into()).collect();
+            let index = SortedIds::new(&boxed, |b| &**b, "ids").unwrap();
+            let by_key: Vec<&str> = index.sorted.iter().map(|&(_, n)| index.text(n)).collect();
+            prop_assert_eq!(&by_key, &unique_ids);
+            // From the start, and from wherever the last lookup ended (before or after).
+            let mut cursor = 0;
+            for id in &ids {
+                let n = index.find(id, &mut 0).unwrap();
+                prop_assert_eq!(index.text(n), id.as_str());
+                let n = index.find(id, &mut cursor).unwrap();
+                prop_assert_eq!(index.text(n), id.as_str());
+                prop_assert_eq!(index.text(index.sorted[cursor].1), id.as_str());
+            }
+            for id in &unique_ids {
+                let n = index.find(id, &mut cursor).unwrap();
+                prop_assert_eq!(index.text(n), id.as_str());
+            }
+            prop_assert_eq!(index.find("\u{10FFFF}", &mut 0), None);
+            prop_assert_eq!(index.find("\u{10FFFF}", &mut cursor), None);
+            prop_assert_eq!(index.find("", &mut cursor).is_some(), unique_ids[0].is_empty());
+            if ids.len() > unique_ids.len() {
+                let repeated: Vec<Box<str>> = ids.iter().map(|s| s.as_str().into()).collect();
+                prop_assert!(SortedIds::new(&repeated, |b| &**b, "ids").is_err());
+            }
+        }
+    }
 }
