@@ -325,8 +325,8 @@ impl<'a> Record<'a> {
 /// reader (`has_headers(false)`, `flexible(true)`) would read them: lines end at `\n` or
 /// `\r\n`, empty lines are skipped, fields end at commas. Line ends and commas are
 /// found with memchr's vector search and the fields are slices of `text`: on the
-/// synthetic district's persons a quarter to a half quicker than the reader's state
-/// machine (which must watch for quotes), and each line needs no UTF-8 check of its own.
+/// synthetic district's persons about a quarter quicker than the reader's state machine
+/// (which must watch for quotes), and each line needs no UTF-8 check of its own.
 /// Stops at the first error of `each`. `None`, before any call, when a carriage return
 /// does not end a line (the reader would end a record there; the caller takes the
 /// reader's road).

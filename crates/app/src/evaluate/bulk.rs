@@ -5,8 +5,9 @@
 //! (`minsheng_interchange::decode`: the same field rules, the same messages), pieces on
 //! all cores. A piece is split at its commas in place
 //! (`minsheng_interchange::source::split_unquoted`); a file with a quote character goes
-//! through the CSV reader, whole (a quoted cell may hold a line end). References are resolved as rows are decoded: households first,
-//! then persons (each finding its household), then stays (each finding its person).
+//! through the CSV reader, whole (a quoted cell may hold a line end). References are
+//! resolved as rows are decoded: households first, then persons (each finding its
+//! household), then stays (each finding its person).
 //! The import's cross-row rules for a batch into an empty registry are checked on sorted
 //! id lists instead of hash tables: unique ids, every reference resolving (person →
 //! household, stay → person, event/enrollment → household and a person of that
@@ -132,11 +133,12 @@ impl TableFile {
     }
 
     /// Every non-blank row of `piece` through `decode`, in file order, into `sink`. A
-    /// piece without quotes (every piece of a file without them) is split in place
-    /// ([`split_unquoted`]); one with quotes goes through the CSV reader.
+    /// piece the line count found without quotes is split in place ([`split_unquoted`]);
+    /// one with quotes (`quoted`) goes through the CSV reader.
     fn each_row<T>(
         &self,
         piece: &[u8],
+        quoted: bool,
         mut decode: impl FnMut(&RawRow<'_>) -> Option<T>,
         mut sink: impl FnMut(T) -> Result<(), GiveWay>,
     ) -> Result<(), GiveWay> {
@@ -156,7 +158,7 @@ impl TableFile {
                 None => give_way(format!("{table}: a refused row")),
             }
         };
-        if !piece.contains(&b'"') {
+        if !quoted {
             // Text not in UTF-8: the exact road says where.
             let Ok(text) = std::str::from_utf8(piece) else {
                 return give_way(format!("{table}: not UTF-8"));
@@ -248,10 +250,9 @@ impl<'a, T: Sync> SortedIds<'a, T> {
                 .map(|(n, t)| (Key::of(id(t)), n as u32))
                 .collect(),
         };
-        let order = |a: &(Key, u32), b: &(Key, u32)| this.order(a, b);
         if !this
             .sorted
-            .is_sorted_by(|a, b| order(a, b) == Ordering::Less)
+            .is_sorted_by(|a, b| this.order(a, b) == Ordering::Less)
         {
             let mut sorted = std::mem::take(&mut this.sorted);
             sorted.par_sort_unstable_by(|a, b| this.order(a, b));
@@ -271,11 +272,17 @@ impl<'a, T: Sync> SortedIds<'a, T> {
 
     /// The order of two entries: by key, then (long ids only) by text.
     fn order(&self, a: &(Key, u32), b: &(Key, u32)) -> Ordering {
-        a.0.cmp(&b.0).then_with(|| {
-            if a.0.whole() {
+        self.compare(a, b.0, || self.text(b.1))
+    }
+
+    /// The order of the entry `a` and the id with key `key`, whose text `text` gives
+    /// (read only for a long id whose key equals `a`'s).
+    fn compare<'t>(&'t self, a: &(Key, u32), key: Key, text: impl FnOnce() -> &'t str) -> Ordering {
+        a.0.cmp(&key).then_with(|| {
+            if key.whole() {
                 Ordering::Equal
             } else {
-                self.text(a.1).cmp(self.text(b.1))
+                self.text(a.1).cmp(text())
             }
         })
     }
@@ -286,15 +293,7 @@ impl<'a, T: Sync> SortedIds<'a, T> {
     /// halves, and only an id before the cursor searches the whole list.
     fn find(&self, id: &str, cursor: &mut usize) -> Option<u32> {
         let key = Key::of(id);
-        let order = |&(k, n): &(Key, u32)| {
-            k.cmp(&key).then_with(|| {
-                if key.whole() {
-                    Ordering::Equal
-                } else {
-                    self.text(n).cmp(id)
-                }
-            })
-        };
+        let order = |e: &(Key, u32)| self.compare(e, key, || id);
         let len = self.sorted.len();
         let range = match self.sorted.get(*cursor).map(order) {
             Some(Ordering::Equal) => return Some(self.sorted[*cursor].1),
@@ -465,7 +464,7 @@ where
         let mut buf = Vec::new();
         file.read(&(file.data_start..file.len), &mut buf)?;
         let (mut a, mut b) = (Vec::new(), Vec::new());
-        file.each_row(&buf, decoder(), |(x, y)| {
+        file.each_row(&buf, true, decoder(), |(x, y)| {
             a.push(x);
             b.push(y);
             Ok(())
@@ -490,7 +489,7 @@ where
         .map_init(Vec::new, |buf, (range, slots_a, slots_b)| {
             file.read(&range, buf)?;
             let mut k = 0;
-            file.each_row(buf, decoder(), |(x, y)| {
+            file.each_row(buf, false, decoder(), |(x, y)| {
                 // More records than lines: line ends the count did not see.
                 if k == slots_a.len() {
                     return give_way(format!("{}: more rows than lines", file.table));
