@@ -3,7 +3,7 @@
 //! `medical_self_paid_12m` (the 12-month self-pay that 支出型困难家庭 reads) and for
 //! `medical.csv`.
 
-use super::value::{Val, mask_of};
+use super::value::{Val, Walk, sparse};
 use super::{Eval, EvalError, MedicalRow, Undecided};
 use crate::check::MEDICAL_CATEGORY;
 use crate::medical::{Category, ChainStay, Payment, chain_into};
@@ -47,7 +47,8 @@ impl Eval<'_> {
             .unwrap_or(Val::Const(-1));
         let window_start = window_start(f.month);
         let mut payments = vec![None; f.stays.id.len()];
-        let (mut self_paid, mut unknown) = (vec![0i64; np], vec![0u32; np]);
+        let (mut self_paid, mut unknown) = (vec![0i64; np], Vec::new());
+        let mut category_unknown_at = Walk::new(category.mask_ref());
         // Each interned code's category, looked up once rather than per person.
         let categories: Vec<Option<Category>> = (0..self.codes.names.len())
             .map(|id| match self.codes.name(id as i64) {
@@ -60,12 +61,12 @@ impl Eval<'_> {
             .collect();
         // One person-year at a time, through buffers reused for the whole frame.
         let (mut stays, mut paid) = (Vec::new(), Vec::new());
-        for p in 0..np {
+        for (p, self_paid) in self_paid.iter_mut().enumerate() {
             let range = f.persons.stays[p].clone();
             if range.is_empty() {
                 continue;
             }
-            let (code, category_unknown) = category.at(p);
+            let (code, category_unknown) = (category.value(p), category_unknown_at.bits(p));
             if category_unknown != 0 {
                 // Unknown category: the 12-month self-pay is unknown only if a stay falls
                 // in the window; older stays do not count towards it.
@@ -73,7 +74,7 @@ impl Eval<'_> {
                     .clone()
                     .any(|s| f.stays.discharge_date[s as usize] >= window_start)
                 {
-                    unknown[p] = category_unknown;
+                    unknown.push((p as u32, category_unknown));
                 }
                 continue;
             }
@@ -116,7 +117,7 @@ impl Eval<'_> {
                 for (k, &pay) in paid.iter().enumerate() {
                     let s = start + k;
                     if f.stays.discharge_date[s] >= window_start {
-                        self_paid[p] += pay.self_paid * 1_000_000;
+                        *self_paid += pay.self_paid * 1_000_000;
                     }
                     payments[s] = Some(pay);
                 }
@@ -125,7 +126,7 @@ impl Eval<'_> {
         }
         Ok(Medical {
             payments,
-            self_paid_12m: Val::many(self_paid, mask_of(unknown)),
+            self_paid_12m: Val::many(self_paid, sparse(unknown)),
         })
     }
 }
@@ -146,13 +147,14 @@ pub(crate) fn medical_rows(ev: &mut Eval<'_>) -> Result<MedicalOutcome, EvalErro
     let medical = ev.run_medical()?;
     let mut rows = Vec::new();
     let mut undecided = Vec::new();
+    let mut category_unknown = category.as_ref().map(|c| Walk::new(c.mask_ref()));
     for p in 0..f.persons.id.len() {
         let range = f.persons.stays[p].clone();
         let matters = range.clone().any(|s| {
             let d = f.stays.discharge_date[s as usize];
             d.year() == year || d >= window_start
         });
-        let mask = category.as_ref().map_or(0, |c| c.mask(p));
+        let mask = category_unknown.as_mut().map_or(0, |w| w.bits(p));
         if matters && mask != 0 {
             let h = f.persons.household[p] as usize;
             let row = Undecided {

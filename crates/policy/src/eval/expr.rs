@@ -1,7 +1,7 @@
 //! One formula over one entity's units: names (inputs, variables, programs, built-ins,
 //! `household.x`, parameters), operators, calls and member aggregations.
 
-use super::value::{Mask, Val, choose, fallible, kleene, mask_of, total};
+use super::value::{Mask, Val, Walk, choose, fallible, kleene, mask_of, sparse, total};
 use super::{Eval, EvalError};
 use crate::check::{HOUSEHOLD_INPUTS, Item, PERSON_INPUTS};
 use crate::fixed::{Fixed, FixedError};
@@ -27,12 +27,14 @@ fn bit(name: &str) -> u32 {
 
 /// The unknowns of an input column: bit `b` where a cell is empty.
 fn known_mask(known: &[bool], b: u32) -> Mask {
-    if known.iter().all(|&k| k) {
-        return None;
-    }
-    Some(std::rc::Rc::new(
-        known.iter().map(|&k| if k { 0 } else { b }).collect(),
-    ))
+    sparse(
+        known
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| !**k)
+            .map(|(u, _)| (u as u32, b))
+            .collect(),
+    )
 }
 
 /// An input column scaled to fixed point (`scale` raw units per stored unit).
@@ -199,7 +201,10 @@ impl Eval<'_> {
                 return Ok(v.clone());
             }
             let hh = self.name(&path[1..], Entity::Household)?;
-            let v = hh.gather(&self.frame.persons.household);
+            let v = hh.gather(
+                &self.frame.persons.household,
+                &self.frame.households.members,
+            );
             self.gathered.insert(path[1].clone(), v.clone());
             return Ok(v);
         }
@@ -234,11 +239,12 @@ impl Eval<'_> {
                 };
                 let group = path.join(".");
                 let codes = self.expr(index, entity, owner)?;
-                let (values, mask) = (codes.values(n), codes.masks(n));
+                let values = codes.values(n);
                 // The codes met (interned ids are small), each with its parameter.
                 let mut met: Vec<bool> = Vec::new();
-                for (&c, &m) in values.iter().zip(mask.iter()) {
-                    if m == 0 {
+                let mut unknown = Walk::new(codes.mask_ref());
+                for (i, &c) in values.iter().enumerate() {
+                    if unknown.bits(i) == 0 {
                         let c = c as usize;
                         if c >= met.len() {
                             met.resize(c + 1, false);
@@ -264,8 +270,9 @@ impl Eval<'_> {
                         .collect()
                 } else {
                     let mut v = Vec::with_capacity(n);
-                    for (i, (&c, &m)) in values.iter().zip(mask.iter()).enumerate() {
-                        if m != 0 {
+                    let mut unknown = Walk::new(codes.mask_ref());
+                    for (i, &c) in values.iter().enumerate() {
+                        if unknown.bits(i) != 0 {
                             v.push(0);
                             continue;
                         }
@@ -277,11 +284,7 @@ impl Eval<'_> {
                     }
                     v
                 };
-                let m = match &codes {
-                    Val::Const(_) => None,
-                    Val::Many(c) => c.m.clone(),
-                };
-                Ok(Val::many(v, m))
+                Ok(Val::many(v, codes.mask_ref().clone()))
             }
             ExprKind::Unary { op, expr } => {
                 let c = self.expr(expr, entity, owner)?;
@@ -435,10 +438,8 @@ impl Eval<'_> {
             unit: "sum".into(),
             source: FixedError::Overflow,
         };
-        // Slices, not a match per member.
         let np = self.frame.persons.id.len();
-        let (cv, cm) = (cond.values(np), cond.masks(np));
-        let (vv, vm) = (value.values(np), value.masks(np));
+        let (cv, vv) = (cond.values(np), value.values(np));
         #[derive(PartialEq)]
         enum Agg {
             Any,
@@ -457,28 +458,19 @@ impl Eval<'_> {
             "max" => Agg::Max,
             _ => Agg::Min,
         };
+        if matches!(agg, Agg::Count | Agg::Sum) {
+            let one = (agg == Agg::Count).then_some(Fixed::ONE.0);
+            return count_or_sum(
+                self.frame,
+                one,
+                (&cv, cond.mask_ref()),
+                (&vv, value.mask_ref()),
+            )
+            .ok_or_else(overflow);
+        }
+        let (cm, vm) = (cond.masks(np), value.masks(np));
         let mut out = Vec::with_capacity(members.len());
         let mut masks = Vec::with_capacity(members.len());
-        if matches!(agg, Agg::Count | Agg::Sum) {
-            // A member counts where its condition is known true; an unknown condition
-            // or value makes the household unknown. Selects, not branches: which
-            // members count is as random as the data.
-            let one = (agg == Agg::Count).then_some(Fixed::ONE.0);
-            for r in members {
-                let (mut acc, mut mask) = (0i64, 0u32);
-                for p in r.start as usize..r.end as usize {
-                    let take = cm[p] == 0 && cv[p] == 1;
-                    let x = one.unwrap_or(vv[p]);
-                    mask |= cm[p] | if take { vm[p] } else { 0 };
-                    acc = acc
-                        .checked_add(if take { x } else { 0 })
-                        .ok_or_else(overflow)?;
-                }
-                out.push(if mask == 0 { acc } else { 0 });
-                masks.push(mask);
-            }
-            return Ok(Val::many(out, mask_of(masks)));
-        }
         for r in members {
             let (mut acc, mut mask, mut any_seen) = (0i64, 0u32, false);
             // any: Kleene or of (cond and value); all: Kleene and of (not cond or value).
@@ -525,7 +517,7 @@ impl Eval<'_> {
             out.push(if mask == 0 { acc } else { 0 });
             masks.push(mask);
         }
-        Ok(Val::many(out, mask_of(masks)))
+        Ok(Val::many(out, mask_of(&masks)))
     }
 
     /// The person-level value of a variable already computed (for the built-ins).
@@ -534,4 +526,63 @@ impl Eval<'_> {
             .get(id)
             .and_then(|item: &Item| self.values.get(item))
     }
+}
+
+/// `count` (`one`: the fixed-point 1) or `sum` of the members' values (`value`, with
+/// its unknowns) where `cond` holds, per household; `None` on overflow. A member counts
+/// where its condition is known true; an unknown condition, or the unknown value of a
+/// member that counts, makes the household unknown.
+///
+/// Every household is first summed as if all its members were known (selects, not
+/// branches: which members count is as random as the data); only the households with
+/// an unknown member, or whose sum overflowed, are then summed again member by member
+/// with their unknowns.
+fn count_or_sum(
+    frame: &crate::frame::Frame,
+    one: Option<i64>,
+    (cv, cm): (&[i64], &Mask),
+    (vv, vm): (&[i64], &Mask),
+) -> Option<Val> {
+    let members = &frame.households.members;
+    let mut out = Vec::with_capacity(members.len());
+    let mut again: Vec<u32> = Vec::new();
+    for (h, r) in members.iter().enumerate() {
+        let (mut acc, mut over) = (0i64, false);
+        for p in r.start as usize..r.end as usize {
+            let x = one.unwrap_or(vv[p]);
+            let (sum, o) = acc.overflowing_add(if cv[p] == 1 { x } else { 0 });
+            (acc, over) = (sum, over | o);
+        }
+        out.push(acc);
+        if over {
+            again.push(h as u32);
+        }
+    }
+    let household = &frame.persons.household;
+    for m in [cm, vm] {
+        again.extend(
+            super::value::entries(m)
+                .iter()
+                .map(|&(p, _)| household[p as usize]),
+        );
+    }
+    again.sort_unstable();
+    again.dedup();
+    let (mut c_unknown, mut v_unknown) = (Walk::new(cm), Walk::new(vm));
+    let mut unknown = Vec::new();
+    for h in again {
+        let (mut acc, mut mask) = (0i64, 0u32);
+        for p in members[h as usize].clone() {
+            let p = p as usize;
+            let (c, v) = (c_unknown.bits(p), v_unknown.bits(p));
+            let take = c == 0 && cv[p] == 1;
+            mask |= c | if take { v } else { 0 };
+            acc = acc.checked_add(if take { one.unwrap_or(vv[p]) } else { 0 })?;
+        }
+        out[h as usize] = if mask == 0 { acc } else { 0 };
+        if mask != 0 {
+            unknown.push((h, mask));
+        }
+    }
+    Some(Val::many(out, sparse(unknown)))
 }

@@ -247,21 +247,25 @@ pub fn evaluate_all(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Eva
 }
 
 /// The units with a row to write for a program: every unit for `--all`, otherwise the
-/// eligible and the undecided ones (a quick scan: most units are neither).
-fn candidates(elig: &Val, n: usize, all: bool) -> Box<dyn Iterator<Item = usize> + '_> {
+/// eligible and the undecided ones (a quick scan: most units are neither), in order.
+fn candidates(elig: &Val, n: usize, all: bool) -> Vec<usize> {
     match elig {
         Val::Many(c) if !all => {
-            let m = c.m.clone();
-            Box::new(
-                c.v[..n]
-                    .iter()
-                    .enumerate()
-                    .filter(move |&(u, &v)| v == 1 || m.as_ref().is_some_and(|m| m[u] != 0))
-                    .map(|(u, _)| u),
-            )
+            let mut units: Vec<usize> = c.v[..n]
+                .iter()
+                .enumerate()
+                .filter(|&(_, &v)| v == 1)
+                .map(|(u, _)| u)
+                .collect();
+            if let Some(m) = &c.m {
+                units.extend(m.iter().map(|&(u, _)| u as usize));
+                units.sort_unstable();
+                units.dedup();
+            }
+            units
         }
-        Val::Const(0) if !all => Box::new(std::iter::empty()),
-        _ => Box::new(0..n),
+        Val::Const(0) if !all => Vec::new(),
+        _ => (0..n).collect(),
     }
 }
 
