@@ -71,9 +71,9 @@ impl From<&Outcome> for Produced {
                 .iter()
                 .map(|r| {
                     (
-                        r.household_id.clone(),
-                        r.person_id.clone().unwrap_or_default(),
-                        r.program.clone(),
+                        r.household_id.to_string(),
+                        r.person_id.as_deref().unwrap_or_default().to_owned(),
+                        r.program.to_string(),
                         r.eligible,
                         r.monthly_amount,
                     )
@@ -84,8 +84,8 @@ impl From<&Outcome> for Produced {
                 .iter()
                 .map(|m| {
                     (
-                        m.stay_id.clone(),
-                        m.person_id.clone(),
+                        m.stay_id.to_string(),
+                        m.person_id.to_string(),
                         [
                             m.basic_paid,
                             m.critical_paid,
@@ -101,9 +101,9 @@ impl From<&Outcome> for Produced {
                 .iter()
                 .map(|u| {
                     (
-                        u.household_id.clone(),
-                        u.person_id.clone().unwrap_or_default(),
-                        u.program.clone(),
+                        u.household_id.to_string(),
+                        u.person_id.as_deref().unwrap_or_default().to_owned(),
+                        u.program.to_string(),
                         u.missing.iter().map(|m| m.to_string()).collect(),
                     )
                 })

@@ -8,7 +8,7 @@ use std::hash::BuildHasher;
 
 #[derive(Default)]
 pub struct Interner {
-    names: Vec<Box<str>>,
+    names: Vec<crate::Id>,
     table: HashTable<u32>,
     hasher: DefaultHashBuilder,
 }
@@ -29,7 +29,7 @@ impl Interner {
             return (i, false);
         }
         let i = u32::try_from(self.names.len()).expect("fewer than 4 billion ids in one batch");
-        self.names.push(s.into());
+        self.names.push(crate::Id::new(s));
         let (names, hasher) = (&self.names, &self.hasher);
         self.table
             .insert_unique(h, i, |&j| hasher.hash_one(&*names[j as usize]));
@@ -50,7 +50,7 @@ impl Interner {
     }
 
     /// The ids, indexed by their number.
-    pub fn into_names(self) -> Vec<Box<str>> {
+    pub fn into_names(self) -> Vec<crate::Id> {
         self.names
     }
 }

@@ -37,6 +37,11 @@ pub mod records;
 pub mod region;
 
 pub use date::Date;
+
+/// An id of the registry (household, person, stay …) held by value: an id of up to 24
+/// bytes — every id the interchange files we know carry — sits inline, without an
+/// allocation of its own (the evaluator holds millions of them).
+pub type Id = compact_str::CompactString;
 pub use enums::*;
 pub use money::Fen;
 pub use problem::{Problem, ProblemKind};

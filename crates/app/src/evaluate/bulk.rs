@@ -31,7 +31,7 @@ use crate::import::{Phase, Progress};
 use minsheng_interchange::decode;
 use minsheng_interchange::source::{Header, Location, RawRow, Record, split_unquoted};
 use minsheng_interchange::{Source, Table};
-use minsheng_model::{Date, RegionTable};
+use minsheng_model::{Date, Id, RegionTable};
 use minsheng_policy::frame::{Frame, HouseholdRow, Parts, PersonRow, StayRow, assemble};
 use rayon::prelude::*;
 use std::cmp::Ordering;
@@ -351,7 +351,7 @@ pub fn load(
         |row: &RawRow<'_>| {
             let h = decode::household(row, regions).ok()?;
             let row = HouseholdRow::from(&h);
-            Some((h.household_id.into_boxed_str(), row))
+            Some((Id::new(&h.household_id), row))
         }
     })?;
     let household_index = SortedIds::new(&household_ids, |h| &**h, "households")?;
@@ -364,7 +364,7 @@ pub fn load(
             let p = decode::person(row).ok()?;
             let household = index.find(&p.household_id, &mut cursor)?;
             let row = PersonRow::new(&p, household);
-            Some((p.person_id.into_boxed_str(), row))
+            Some((Id::new(&p.person_id), row))
         }
     })?;
     let mut heads = vec![0u32; households.len()];
@@ -533,8 +533,8 @@ where
 /// and a member of that household.
 fn check_links(
     links: &[LinkIn],
-    households: &SortedIds<'_, Box<str>>,
-    persons: &SortedIds<'_, Box<str>>,
+    households: &SortedIds<'_, Id>,
+    persons: &SortedIds<'_, Id>,
     person_rows: &[PersonRow],
     what: &str,
 ) -> Result<(), GiveWay> {

@@ -256,9 +256,9 @@ pub fn evaluate_and_store(
             continue;
         };
         rows.push(StoredResult {
-            household_id: r.household_id.clone(),
-            person_id: r.person_id.clone().unwrap_or_default(),
-            program: r.program.clone(),
+            household_id: r.household_id.to_string(),
+            person_id: r.person_id.as_deref().unwrap_or_default().to_owned(),
+            program: r.program.to_string(),
             region_code: *region,
             eligible: r.eligible,
             monthly_amount: r.monthly_amount,
@@ -339,11 +339,12 @@ pub fn simulate(
     let after = minsheng_policy::eval::evaluate_chunks(&reformed, &reformed_order, &frames, false)?;
     let mut sim = Simulation::default();
     // Per household: total and the set of (person, program) it receives.
-    type PerHousehold = BTreeMap<String, (Fen, BTreeSet<(String, String)>)>;
+    type PerHousehold =
+        BTreeMap<minsheng_model::Id, (Fen, BTreeSet<(minsheng_model::Id, minsheng_model::Id)>)>;
     let mut per: [PerHousehold; 2] = [BTreeMap::new(), BTreeMap::new()];
     for (k, out) in [&before, &after].into_iter().enumerate() {
         for r in &out.results {
-            let e = sim.programs.entry(r.program.clone()).or_default();
+            let e = sim.programs.entry(r.program.to_string()).or_default();
             e[k].0 += 1;
             e[k].1 += r.monthly_amount;
             let h = per[k].entry(r.household_id.clone()).or_default();

@@ -158,8 +158,8 @@ pub(crate) fn medical_rows(ev: &mut Eval<'_>) -> Result<MedicalOutcome, EvalErro
         if matters && mask != 0 {
             let h = f.persons.household[p] as usize;
             let row = Undecided {
-                household_id: f.households.id[h].to_string(),
-                person_id: Some(f.persons.id[p].to_string()),
+                household_id: f.households.id[h].clone(),
+                person_id: Some(f.persons.id[p].clone()),
                 program: MEDICAL.into(),
                 missing: super::missing(mask),
             };
@@ -173,8 +173,8 @@ pub(crate) fn medical_rows(ev: &mut Eval<'_>) -> Result<MedicalOutcome, EvalErro
             }
             if let Some(pay) = medical.payments[s] {
                 rows.push(MedicalRow {
-                    stay_id: f.stays.id[s].to_string(),
-                    person_id: f.persons.id[p].to_string(),
+                    stay_id: f.stays.id[s].clone(),
+                    person_id: f.persons.id[p].clone(),
                     basic_paid: Fen(pay.basic),
                     critical_paid: Fen(pay.critical),
                     assistance_paid: Fen(pay.assistance),

@@ -15,16 +15,16 @@ use crate::check::{Checked, HOUSEHOLD_INPUTS, Item, PERSON_INPUTS};
 use crate::fixed::{Fixed, FixedError};
 use crate::frame::Frame;
 use crate::pack::{Entity, Pack};
-use minsheng_model::Fen;
+use minsheng_model::{Fen, Id};
 use std::collections::HashMap;
 use value::{Col, Val};
 
 /// One row of `results.csv` (or of the `--all` output).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultRow {
-    pub household_id: String,
-    pub person_id: Option<String>,
-    pub program: String,
+    pub household_id: Id,
+    pub person_id: Option<Id>,
+    pub program: Id,
     pub eligible: bool,
     pub monthly_amount: Fen,
 }
@@ -32,9 +32,9 @@ pub struct ResultRow {
 /// A unit the rules cannot decide: "cannot decide: missing `<columns>`".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Undecided {
-    pub household_id: String,
-    pub person_id: Option<String>,
-    pub program: String,
+    pub household_id: Id,
+    pub person_id: Option<Id>,
+    pub program: Id,
     /// Input columns (interchange names), in byte order.
     pub missing: Vec<&'static str>,
 }
@@ -42,8 +42,8 @@ pub struct Undecided {
 /// One row of `medical.csv`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MedicalRow {
-    pub stay_id: String,
-    pub person_id: String,
+    pub stay_id: Id,
+    pub person_id: Id,
     pub basic_paid: Fen,
     pub critical_paid: Fen,
     pub assistance_paid: Fen,
@@ -332,6 +332,7 @@ fn run(
     let mut every: Vec<(RowKey, ResultRow)> = Vec::new();
     let mut undecided: Vec<(RowKey, Undecided)> = Vec::new();
     for (k, p) in pack.programs.iter().enumerate() {
+        let program = Id::new(&p.id);
         let elig = &ev.values[&Item::Program(k)];
         let amount = amounts.get(&k);
         for u in candidates(elig, ev.len(p.entity), all) {
@@ -346,8 +347,8 @@ fn run(
             );
             let ids = || {
                 (
-                    frame.households.id[household].to_string(),
-                    person.map(|p| frame.persons.id[p].to_string()),
+                    frame.households.id[household].clone(),
+                    person.map(|p| frame.persons.id[p].clone()),
                 )
             };
             let undecided_row = |mask: u32| {
@@ -355,7 +356,7 @@ fn run(
                 Undecided {
                     household_id,
                     person_id,
-                    program: p.id.clone(),
+                    program: program.clone(),
                     missing: missing(mask),
                 }
             };
@@ -386,7 +387,7 @@ fn run(
             let row = ResultRow {
                 household_id,
                 person_id,
-                program: p.id.clone(),
+                program: program.clone(),
                 eligible,
                 monthly_amount,
             };

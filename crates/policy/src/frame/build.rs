@@ -13,7 +13,7 @@ use chrono::Months;
 use minsheng_model::intern::Interner;
 use minsheng_model::{
     Area, Date, DisabilityKind, Employment, Enrollment, Event, HospitalLevel, HospitalStay,
-    Household, Illness, Person, RecordSink, RegionCode, Registry, Relation, SelfCare, Sex,
+    Household, Id, Illness, Person, RecordSink, RegionCode, Registry, Relation, SelfCare, Sex,
     SinkError,
 };
 use rayon::prelude::*;
@@ -107,7 +107,7 @@ impl PersonRow {
 /// What the frame keeps of a stay record; `person` is the person's number.
 #[derive(Default)]
 pub struct StayRow {
-    id: Box<str>,
+    id: Id,
     pub person: u32,
     admit_date: Date,
     discharge_date: Date,
@@ -140,9 +140,9 @@ impl StayRow {
 /// A registry numbered for the frame, every reference resolved: household `i` is
 /// `household_ids[i]` and `households[i]`; persons and stays refer by number.
 pub struct Parts {
-    pub household_ids: Vec<Box<str>>,
+    pub household_ids: Vec<Id>,
     pub households: Vec<HouseholdRow>,
-    pub person_ids: Vec<Box<str>>,
+    pub person_ids: Vec<Id>,
     pub persons: Vec<PersonRow>,
     pub stays: Vec<StayRow>,
 }
@@ -364,7 +364,7 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
     // The ids moved into output order, so that each chunk owns a slice of them.
     let mut hh_names = in_order(hh_names, &hh_order);
     let mut p_names = in_order(p_names, &p_order);
-    let stay_ids: Vec<Box<str>> = stays
+    let stay_ids: Vec<Id> = stays
         .iter_mut()
         .map(|s| std::mem::take(&mut s.id))
         .collect();
@@ -372,11 +372,11 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
 
     struct Chunk<'a> {
         households: &'a [u32],
-        household_ids: &'a mut [Box<str>],
+        household_ids: &'a mut [Id],
         persons: &'a [u32],
-        person_ids: &'a mut [Box<str>],
+        person_ids: &'a mut [Id],
         stays: &'a [u32],
-        stay_ids: &'a mut [Box<str>],
+        stay_ids: &'a mut [Id],
     }
     let mut work = Vec::with_capacity(chunks);
     let (mut hh_rest, mut hn_rest) = (&hh_order[..], &mut hh_names[..]);
@@ -452,7 +452,7 @@ fn in_order<T: Default>(mut items: Vec<T>, order: &[u32]) -> Vec<T> {
         .collect()
 }
 
-fn push_person(f: &mut Frame, p: &PersonRow, id: Box<str>, household: u32, month: Date) {
+fn push_person(f: &mut Frame, p: &PersonRow, id: Id, household: u32, month: Date) {
     let ps = &mut f.persons;
     ps.id.push(id);
     ps.household.push(household);
@@ -475,7 +475,7 @@ fn push_person(f: &mut Frame, p: &PersonRow, id: Box<str>, household: u32, month
     ps.orphan.push(p.orphan);
 }
 
-fn push_stay(f: &mut Frame, s: &StayRow, id: Box<str>, person: u32) {
+fn push_stay(f: &mut Frame, s: &StayRow, id: Id, person: u32) {
     let ss = &mut f.stays;
     ss.id.push(id);
     ss.person.push(person);

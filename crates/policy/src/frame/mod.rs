@@ -17,8 +17,8 @@ mod build;
 pub use build::{FrameBuilder, HouseholdRow, Parts, PersonRow, StayRow, assemble};
 use chrono::{Datelike, Months};
 use minsheng_model::{
-    Area, Date, DisabilityKind, Employment, HospitalLevel, Illness, RegionCode, Registry, Relation,
-    SelfCare, Sex,
+    Area, Date, DisabilityKind, Employment, HospitalLevel, Id, Illness, RegionCode, Registry,
+    Relation, SelfCare, Sex,
 };
 use std::ops::Range;
 
@@ -59,7 +59,7 @@ impl<T: Copy + Default> Column<T> {
 /// Households, in registry order.
 #[derive(Clone, Debug, Default)]
 pub struct Households {
-    pub id: Vec<Box<str>>,
+    pub id: Vec<Id>,
     pub region: Vec<RegionCode>,
     pub area: Column<Area>,
     /// Fen.
@@ -73,7 +73,7 @@ pub struct Households {
 /// Persons counted in the month, grouped by household.
 #[derive(Clone, Debug, Default)]
 pub struct Persons {
-    pub id: Vec<Box<str>>,
+    pub id: Vec<Id>,
     pub household: Vec<u32>,
     pub sex: Vec<Sex>,
     pub birth_date: Vec<Date>,
@@ -99,7 +99,7 @@ pub struct Persons {
 /// Hospital stays discharged up to the end of the month, in medical-chain order.
 #[derive(Clone, Debug, Default)]
 pub struct Stays {
-    pub id: Vec<Box<str>>,
+    pub id: Vec<Id>,
     pub person: Vec<u32>,
     pub admit_date: Vec<Date>,
     pub discharge_date: Vec<Date>,

@@ -1,7 +1,7 @@
 //! Frame layout: ordering, chunks, the month's dead and stays, unknowns.
 
 use super::*;
-use minsheng_model::{Fen, HospitalStay, Household, Person, idnumber};
+use minsheng_model::{Fen, HospitalStay, Household, Id, Person, idnumber};
 
 fn d(s: &str) -> Date {
     minsheng_model::date::parse_iso(s).unwrap()
@@ -90,7 +90,7 @@ fn households_own_ranges_of_their_persons_and_persons_of_their_stays() {
         ..Registry::default()
     };
     let f = Frame::build(&reg, d("2024-06-01")).unwrap();
-    let ids = |v: &Vec<Box<str>>| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let ids = |v: &Vec<Id>| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert_eq!(ids(&f.households.id), ["H1", "H2", "H3"]);
     // P4 died in May: not counted in June, nor are their stays.
     assert_eq!(ids(&f.persons.id), ["P1", "P2", "P3"]);
@@ -140,7 +140,7 @@ fn chunks_hold_whole_households_with_local_indices() {
         .finish(d("2024-06-01"), 2)
         .unwrap();
     assert_eq!(frames.len(), 2);
-    let ids = |v: &Vec<Box<str>>| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let ids = |v: &Vec<Id>| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert_eq!(ids(&frames[0].households.id), ["H1", "H2"]);
     assert_eq!(ids(&frames[0].persons.id), ["P1", "P2", "P3"]);
     assert_eq!(frames[0].households.members, vec![0..1, 1..3]);

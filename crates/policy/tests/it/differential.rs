@@ -13,8 +13,8 @@ type Row = (String, String, String, bool, i64);
 macro_rules! medical_key {
     ($m:expr) => {
         (
-            $m.stay_id.clone(),
-            $m.person_id.clone(),
+            $m.stay_id.to_string(),
+            $m.person_id.to_string(),
             [
                 $m.basic_paid.0,
                 $m.critical_paid.0,
@@ -63,9 +63,9 @@ fn ours(rows: &[minsheng_policy::eval::ResultRow]) -> Vec<Row> {
     rows.iter()
         .map(|r| {
             (
-                r.household_id.clone(),
-                r.person_id.clone().unwrap_or_default(),
-                r.program.clone(),
+                r.household_id.to_string(),
+                r.person_id.as_deref().unwrap_or_default().to_owned(),
+                r.program.to_string(),
                 r.eligible,
                 r.monthly_amount.0,
             )
@@ -111,10 +111,10 @@ fn compare(households: u64, seed: u64, month: &str) {
     let o = minsheng_oracle::evaluate(&reg, month);
     let mut problems = diff("results", &ours(&e.results), &theirs(&o.results));
     problems.extend(diff("all", &ours(&e.all), &theirs(&o.all)));
-    let und = |h: &str, p: &Option<String>, prog: &str, m: &[&str]| {
+    let und = |h: &str, p: Option<&str>, prog: &str, m: &[&str]| {
         (
             h.to_owned(),
-            p.clone().unwrap_or_default(),
+            p.unwrap_or_default().to_owned(),
             prog.to_owned(),
             m.join(";"),
         )
@@ -122,12 +122,26 @@ fn compare(households: u64, seed: u64, month: &str) {
     let eu: Vec<_> = e
         .undecided
         .iter()
-        .map(|u| und(&u.household_id, &u.person_id, &u.program, &u.missing))
+        .map(|u| {
+            und(
+                &u.household_id,
+                u.person_id.as_deref(),
+                &u.program,
+                &u.missing,
+            )
+        })
         .collect();
     let ou: Vec<_> = o
         .undecided
         .iter()
-        .map(|u| und(&u.household_id, &u.person_id, u.program, &u.missing))
+        .map(|u| {
+            und(
+                &u.household_id,
+                u.person_id.as_deref(),
+                u.program,
+                &u.missing,
+            )
+        })
         .collect();
     problems.extend(diff("undecided", &eu, &ou));
     let em: Vec<_> = e.medical.iter().map(|m| medical_key!(m)).collect();
