@@ -447,17 +447,7 @@ where
     let pieces = file.pieces()?;
     let lines = pieces
         .par_iter()
-        .map_init(Vec::new, |buf, range| {
-            file.read(range, buf)?;
-            // A quoted cell may hold a line end that a cut went through.
-            if buf.contains(&b'"') {
-                return Ok(None);
-            }
-            let ends = buf.iter().filter(|&&b| b == b'\n').count();
-            Ok(Some(
-                ends + usize::from(buf.last().is_some_and(|&b| b != b'\n')),
-            ))
-        })
+        .map(|range| with_piece_buffer(|buf| file.read(range, buf).map(|()| piece_lines(buf))))
         .collect::<Result<Option<Vec<usize>>, GiveWay>>()?;
     let Some(lines) = lines else {
         // Quotes: the file is decoded whole, as one piece.
@@ -486,21 +476,23 @@ where
     let done = AtomicU64::new(0);
     let rows: Vec<usize> = work
         .into_par_iter()
-        .map_init(Vec::new, |buf, (range, slots_a, slots_b)| {
-            file.read(&range, buf)?;
-            let mut k = 0;
-            file.each_row(buf, false, decoder(), |(x, y)| {
-                // More records than lines: line ends the count did not see.
-                if k == slots_a.len() {
-                    return give_way(format!("{}: more rows than lines", file.table));
-                }
-                (slots_a[k], slots_b[k]) = (x, y);
-                k += 1;
-                Ok(())
-            })?;
-            let bytes = range.end - range.start;
-            progress.advance_to(done.fetch_add(bytes, Relaxed) + bytes);
-            Ok(k)
+        .map(|(range, slots_a, slots_b)| {
+            with_piece_buffer(|buf| -> Result<usize, GiveWay> {
+                file.read(&range, buf)?;
+                let mut k = 0;
+                file.each_row(buf, false, decoder(), |(x, y)| {
+                    // More records than lines: line ends the count did not see.
+                    if k == slots_a.len() {
+                        return give_way(format!("{}: more rows than lines", file.table));
+                    }
+                    (slots_a[k], slots_b[k]) = (x, y);
+                    k += 1;
+                    Ok(())
+                })?;
+                let bytes = range.end - range.start;
+                progress.advance_to(done.fetch_add(bytes, Relaxed) + bytes);
+                Ok(k)
+            })
         })
         .collect::<Result<_, GiveWay>>()?;
     progress.end();
@@ -509,6 +501,26 @@ where
         close_gaps(&mut b, &lines, &rows);
     }
     Ok((a, b))
+}
+
+/// The number of lines of a piece, or `None` if it holds a quote (a quoted cell may
+/// hold a line end that a cut went through).
+fn piece_lines(piece: &[u8]) -> Option<usize> {
+    if piece.contains(&b'"') {
+        return None;
+    }
+    let ends = piece.iter().filter(|&&b| b == b'\n').count();
+    Some(ends + usize::from(piece.last().is_some_and(|&b| b != b'\n')))
+}
+
+/// `f` with this thread's piece buffer: one buffer per core for every piece of every
+/// table and both passes over them. (A buffer per rayon job, as `map_init` makes, was
+/// fresh memory for most pieces: a fifth of the kernel's page zeroing in a load.)
+fn with_piece_buffer<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    thread_local! {
+        static PIECE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    PIECE.with_borrow_mut(f)
 }
 
 /// [`columns_of`] for a table decoded into one column.
