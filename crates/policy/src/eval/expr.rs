@@ -544,20 +544,38 @@ fn count_or_sum(
     (vv, vm): (&[i64], &Mask),
 ) -> Option<Val> {
     let members = &frame.households.members;
-    let mut out = Vec::with_capacity(members.len());
+    // Each member's share (0 where its condition is false), then each household's sum
+    // as the difference of running totals at its ends: no loop per household.
+    let share: Vec<i64> = match one {
+        Some(one) => cv.iter().map(|&c| if c == 1 { one } else { 0 }).collect(),
+        None => cv
+            .iter()
+            .zip(vv)
+            .map(|(&c, &x)| if c == 1 { x } else { 0 })
+            .collect(),
+    };
     let mut again: Vec<u32> = Vec::new();
-    for (h, r) in members.iter().enumerate() {
-        let (mut acc, mut over) = (0i64, false);
-        for p in r.start as usize..r.end as usize {
-            let x = one.unwrap_or(vv[p]);
-            let (sum, o) = acc.overflowing_add(if cv[p] == 1 { x } else { 0 });
-            (acc, over) = (sum, over | o);
+    // Running totals wrap; a difference is exact where the household's true sum fits,
+    // which it does wherever no household could overflow — else every household is
+    // summed again, checked.
+    let largest = share.iter().map(|x| x.unsigned_abs()).max().unwrap_or(0);
+    let most = members.iter().map(|r| r.len() as u64).max().unwrap_or(0);
+    let mut out: Vec<i64> = if largest.checked_mul(most).is_some_and(|m| m < 1 << 63) {
+        let mut running = Vec::with_capacity(share.len() + 1);
+        running.push(0i64);
+        let mut acc = 0i64;
+        for &x in &share {
+            acc = acc.wrapping_add(x);
+            running.push(acc);
         }
-        out.push(acc);
-        if over {
-            again.push(h as u32);
-        }
-    }
+        members
+            .iter()
+            .map(|r| running[r.end as usize].wrapping_sub(running[r.start as usize]))
+            .collect()
+    } else {
+        again.extend(0..members.len() as u32);
+        vec![0; members.len()]
+    };
     let household = &frame.persons.household;
     for m in [cm, vm] {
         again.extend(

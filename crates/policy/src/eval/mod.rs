@@ -17,6 +17,9 @@ use crate::frame::Frame;
 use crate::pack::{Entity, Pack};
 use minsheng_model::{Fen, Id};
 use std::collections::HashMap;
+/// The evaluator's own maps (names, columns, codes: looked up per formula node of every
+/// chunk), hashed with foldhash rather than SipHash.
+type FastMap<K, V> = hashbrown::HashMap<K, V>;
 use value::{Col, Val};
 
 /// One row of `results.csv` (or of the `--all` output).
@@ -121,7 +124,7 @@ pub(crate) fn missing(mask: u32) -> Vec<&'static str> {
 /// Interned code strings (`'urban'`, `'tekun'` …) as `i64` ids.
 #[derive(Default)]
 pub(crate) struct Codes {
-    ids: HashMap<String, i64>,
+    ids: FastMap<String, i64>,
     names: Vec<String>,
 }
 
@@ -144,12 +147,12 @@ impl Codes {
 /// The evaluation state.
 pub(crate) struct Eval<'a> {
     pub(crate) frame: &'a Frame,
-    pub(crate) names: HashMap<&'a str, Item>,
-    pub(crate) values: HashMap<Item, Val>,
+    pub(crate) names: FastMap<&'a str, Item>,
+    pub(crate) values: FastMap<Item, Val>,
     /// Input columns converted so far, by entity and name.
-    pub(crate) inputs: HashMap<(Entity, String), Val>,
+    pub(crate) inputs: FastMap<(Entity, String), Val>,
     /// `household.x` read by persons, gathered so far.
-    pub(crate) gathered: HashMap<String, Val>,
+    pub(crate) gathered: FastMap<String, Val>,
     pub(crate) codes: Codes,
     pub(crate) params: &'a params::ParamTables<'a>,
     /// Each household's region index in `params`.
@@ -295,15 +298,15 @@ fn run(
                     .map(|(i, p)| (p.id.as_str(), Item::Program(i))),
             )
             .collect(),
-        values: HashMap::new(),
-        inputs: HashMap::new(),
-        gathered: HashMap::new(),
+        values: FastMap::new(),
+        inputs: FastMap::new(),
+        gathered: FastMap::new(),
         codes: Codes::default(),
         region_at: params.region_indexes(frame),
         params,
         medical: None,
     };
-    let mut amounts: HashMap<usize, Val> = HashMap::new();
+    let mut amounts: FastMap<usize, Val> = FastMap::new();
     for &item in &checked.order {
         let col = match item {
             Item::Variable(k) => {
@@ -420,7 +423,7 @@ fn run(
         medical,
     };
     fn columns<K: Eq + std::hash::Hash>(
-        m: HashMap<K, Val>,
+        m: FastMap<K, Val>,
         len: impl Fn(&K) -> usize,
     ) -> HashMap<K, Col> {
         m.into_iter()

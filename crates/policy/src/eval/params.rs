@@ -10,7 +10,8 @@ use crate::frame::Frame;
 use crate::medical::{ChainParams, MissingParameter};
 use crate::pack::Pack;
 use minsheng_model::{Date, RegionCode};
-use std::collections::HashMap;
+// Hashed with foldhash, not SipHash: a lookup per household of the district.
+use hashbrown::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// One parameter's value per region index (`None` where no value is in force), and the
