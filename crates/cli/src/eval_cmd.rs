@@ -40,6 +40,24 @@ pub struct EvalArgs {
 
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let month = crate::parse_month(&args.month)?;
+    // Beside --out by default; without --out, only where asked.
+    let undecided_out = args.undecided_out.clone().or_else(|| {
+        args.out.as_ref().map(|out| {
+            out.parent()
+                .unwrap_or(std::path::Path::new(""))
+                .join("undecided.csv")
+        })
+    });
+    // Refused before a long evaluation, not after it.
+    for (flag, path) in [
+        ("--out", &args.out),
+        ("--medical-out", &args.medical_out),
+        ("--undecided-out", &undecided_out),
+    ] {
+        if let Some(path) = path {
+            folder_exists(flag, path)?;
+        }
+    }
     let progress = crate::progress::Bars::new(false);
     let evaluation = match (args.save, args.source.db()) {
         (true, Some(url)) => evaluate_and_store(url, &args.policy, month, &progress)?,
@@ -86,14 +104,6 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         w.flush()?;
     }
 
-    // Beside --out by default; without --out, only where asked.
-    let undecided_out = args.undecided_out.clone().or_else(|| {
-        args.out.as_ref().map(|out| {
-            out.parent()
-                .unwrap_or(std::path::Path::new(""))
-                .join("undecided.csv")
-        })
-    });
     if let Some(path) = &undecided_out {
         let mut w =
             csv::Writer::from_path(path).with_context(|| format!("无法写入 {}", path.display()))?;
@@ -186,6 +196,23 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// `results.csv`: one line per eligible unit (`all`: per decided unit), amounts in yuan.
+/// The folder an output file goes into must exist: named with the flag that asked for it.
+fn folder_exists(flag: &str, path: &std::path::Path) -> anyhow::Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => return Ok(()),
+    };
+    if folder.is_dir() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "{flag} {}：文件夹 {} 不存在，请先建立它 / the folder {} does not exist; create it first",
+        path.display(),
+        folder.display(),
+        folder.display()
+    )
+}
+
 fn write_results(
     out: &std::path::Path,
     evaluation: &minsheng_app::evaluate::Evaluation,

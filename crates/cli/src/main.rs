@@ -6,6 +6,7 @@ mod account_cmd;
 mod eval_cmd;
 mod explain_cmd;
 mod import_cmd;
+mod memory;
 mod progress;
 mod serve_cmd;
 mod simulate_cmd;
@@ -151,6 +152,9 @@ fn print_counts(c: &minsheng_store::Counts) {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if !matches!(cli.command, Command::Serve(_)) {
+        memory::small_pages_for_a_batch_job();
+    }
     match cli.command {
         Command::Import(args) => import_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),

@@ -332,6 +332,39 @@ fn eval_writes_the_worked_example_to_results_csv() {
     );
 }
 
+/// An output folder that does not exist is refused before the evaluation starts, naming
+/// the flag and the folder — not after minutes of work with the results lost.
+#[test]
+fn eval_refuses_an_output_folder_that_does_not_exist_before_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = worked_example(dir.path());
+    let missing = dir.path().join("no-such-folder");
+    let o = minsheng(&[
+        "eval",
+        "--data",
+        data.to_str().unwrap(),
+        "--month",
+        "2024-06",
+        "--policy",
+        POLICY,
+        "--out",
+        dir.path().join("results.csv").to_str().unwrap(),
+        "--medical-out",
+        missing.join("medical.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let said = text(&o);
+    assert!(
+        said.contains("--medical-out")
+            && said.contains("no-such-folder")
+            && said.contains("不存在"),
+        "{said}"
+    );
+    // Nothing was evaluated, so nothing was written beside --out either.
+    assert!(!dir.path().join("results.csv").exists());
+    assert!(!dir.path().join("undecided.csv").exists());
+}
+
 /// `eval --save` stores the month's eligible units, with their households' regions, in
 /// the registry; no file is written without `--out`.
 #[test]
