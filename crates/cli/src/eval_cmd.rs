@@ -195,7 +195,6 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `results.csv`: one line per eligible unit (`all`: per decided unit), amounts in yuan.
 /// The folder an output file goes into must exist: named with the flag that asked for it.
 fn folder_exists(flag: &str, path: &std::path::Path) -> anyhow::Result<()> {
     let folder = match path.parent() {
@@ -213,6 +212,7 @@ fn folder_exists(flag: &str, path: &std::path::Path) -> anyhow::Result<()> {
     )
 }
 
+/// `results.csv`: one line per eligible unit (`all`: per decided unit), amounts in yuan.
 fn write_results(
     out: &std::path::Path,
     evaluation: &minsheng_app::evaluate::Evaluation,

@@ -20,6 +20,19 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// `minsheng eval --data DATA --month 2024-06` followed by `rest`.
+fn eval_data(data: &Path, rest: &[&str]) -> Output {
+    let mut args = vec![
+        "eval",
+        "--data",
+        data.to_str().unwrap(),
+        "--month",
+        "2024-06",
+    ];
+    args.extend_from_slice(rest);
+    minsheng(&args)
+}
+
 fn synth(dir: &Path, households: &str) -> std::path::PathBuf {
     let out = dir.join("district");
     let o = minsheng(&[
@@ -285,19 +298,8 @@ fn eval_writes_the_worked_example_to_results_csv() {
     let data = worked_example(dir.path());
     let out = dir.path().join("results.csv");
     let policy = POLICY;
-    let eval = |policy: &str| {
-        minsheng(&[
-            "eval",
-            "--data",
-            data.to_str().unwrap(),
-            "--month",
-            "2024-06",
-            "--policy",
-            policy,
-            "--out",
-            out.to_str().unwrap(),
-        ])
-    };
+    let eval =
+        |policy: &str| eval_data(&data, &["--policy", policy, "--out", out.to_str().unwrap()]);
     let o = eval(policy);
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(
@@ -339,19 +341,17 @@ fn eval_refuses_an_output_folder_that_does_not_exist_before_it_starts() {
     let dir = tempfile::tempdir().unwrap();
     let data = worked_example(dir.path());
     let missing = dir.path().join("no-such-folder");
-    let o = minsheng(&[
-        "eval",
-        "--data",
-        data.to_str().unwrap(),
-        "--month",
-        "2024-06",
-        "--policy",
-        POLICY,
-        "--out",
-        dir.path().join("results.csv").to_str().unwrap(),
-        "--medical-out",
-        missing.join("medical.csv").to_str().unwrap(),
-    ]);
+    let o = eval_data(
+        &data,
+        &[
+            "--policy",
+            POLICY,
+            "--out",
+            dir.path().join("results.csv").to_str().unwrap(),
+            "--medical-out",
+            missing.join("medical.csv").to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let said = text(&o);
     assert!(
@@ -405,14 +405,7 @@ fn eval_save_stores_the_month_in_the_registry() {
         }]
     );
     // --save needs a database; without --save, --out is required.
-    let o = minsheng(&[
-        "eval",
-        "--data",
-        data.to_str().unwrap(),
-        "--month",
-        "2024-06",
-        "--save",
-    ]);
+    let o = eval_data(&data, &["--save"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("不能与 --data 同用"), "{}", text(&o));
     let o = minsheng(&["eval", "--db", db, "--month", "2024-06"]);
