@@ -504,12 +504,13 @@ where
 }
 
 /// The number of lines of a piece, or `None` if it holds a quote (a quoted cell may
-/// hold a line end that a cut went through).
+/// hold a line end that a cut went through). Searched and counted with memchr's vector
+/// code: a byte loop here was a twentieth of a load's samples.
 fn piece_lines(piece: &[u8]) -> Option<usize> {
-    if piece.contains(&b'"') {
+    if memchr::memchr(b'"', piece).is_some() {
         return None;
     }
-    let ends = piece.iter().filter(|&&b| b == b'\n').count();
+    let ends = memchr::memchr_iter(b'\n', piece).count();
     Some(ends + usize::from(piece.last().is_some_and(|&b| b != b'\n')))
 }
 

@@ -305,7 +305,7 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
         households,
         person_ids: p_names,
         persons,
-        mut stays,
+        stays,
     } = parts;
     let mut hh_order: Vec<u32> = (0..households.len() as u32).collect();
     order_by(&mut hh_order, |a, b| {
@@ -361,47 +361,26 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
     for &s in &s_order {
         chunk_stays[chunk_of_person(stays[s as usize].person)] += 1;
     }
-    // The ids moved into output order, so that each chunk owns a slice of them.
-    let mut hh_names = in_order(hh_names, &hh_order);
-    let mut p_names = in_order(p_names, &p_order);
-    let stay_ids: Vec<Id> = stays
-        .iter_mut()
-        .map(|s| std::mem::take(&mut s.id))
-        .collect();
-    let mut s_names = in_order(stay_ids, &s_order);
-
     struct Chunk<'a> {
         households: &'a [u32],
-        household_ids: &'a mut [Id],
         persons: &'a [u32],
-        person_ids: &'a mut [Id],
         stays: &'a [u32],
-        stay_ids: &'a mut [Id],
     }
     let mut work = Vec::with_capacity(chunks);
-    let (mut hh_rest, mut hn_rest) = (&hh_order[..], &mut hh_names[..]);
-    let (mut p_rest, mut pn_rest) = (&p_order[..], &mut p_names[..]);
-    let (mut s_rest, mut sn_rest) = (&s_order[..], &mut s_names[..]);
+    let (mut hh_rest, mut p_rest, mut s_rest) = (&hh_order[..], &p_order[..], &s_order[..]);
     for k in 0..chunks {
-        let nh = per_chunk.min(hh_rest.len());
-        let (households, hh_tail) = hh_rest.split_at(nh);
-        let (household_ids, hn_tail) = std::mem::take(&mut hn_rest).split_at_mut(nh);
+        let (households, hh_tail) = hh_rest.split_at(per_chunk.min(hh_rest.len()));
         let (persons, p_tail) = p_rest.split_at(chunk_persons[k]);
-        let (person_ids, pn_tail) = std::mem::take(&mut pn_rest).split_at_mut(chunk_persons[k]);
         let (stays, s_tail) = s_rest.split_at(chunk_stays[k]);
-        let (stay_ids, sn_tail) = std::mem::take(&mut sn_rest).split_at_mut(chunk_stays[k]);
         work.push(Chunk {
             households,
-            household_ids,
             persons,
-            person_ids,
             stays,
-            stay_ids,
         });
-        (hh_rest, hn_rest, p_rest, pn_rest, s_rest, sn_rest) =
-            (hh_tail, hn_tail, p_tail, pn_tail, s_tail, sn_tail);
+        (hh_rest, p_rest, s_rest) = (hh_tail, p_tail, s_tail);
     }
-    // Chunks are independent: laid out on every core.
+    // Chunks are independent: laid out on every core. Ids are copied (most are held
+    // inline), not moved: a move would need each chunk's ids in a slice of its own.
     work.into_par_iter()
         .map(|c| {
             let mut f =
@@ -410,7 +389,7 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
             for (local, &h) in c.households.iter().enumerate() {
                 let row = &households[h as usize];
                 let hs = &mut f.households;
-                hs.id.push(std::mem::take(&mut c.household_ids[local]));
+                hs.id.push(hh_names[h as usize].clone());
                 hs.region.push(row.region);
                 hs.area.push(row.area);
                 hs.savings.push(row.savings);
@@ -420,14 +399,13 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
                 while let Some(&p) = c.persons.get(p_at)
                     && persons[p as usize].household == h
                 {
-                    let id = std::mem::take(&mut c.person_ids[p_at]);
+                    let id = p_names[p as usize].clone();
                     push_person(&mut f, &persons[p as usize], id, local as u32, month);
                     let first = s_at as u32;
                     while let Some(&s) = c.stays.get(s_at)
                         && stays[s as usize].person == p
                     {
-                        let id = std::mem::take(&mut c.stay_ids[s_at]);
-                        push_stay(&mut f, &stays[s as usize], id, p_at as u32);
+                        push_stay(&mut f, &stays[s as usize], p_at as u32);
                         s_at += 1;
                     }
                     f.persons.stays.push(first..s_at as u32);
@@ -437,18 +415,6 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
             }
             f
         })
-        .collect()
-}
-
-/// `items` rearranged into `order` (a selection of their indexes); no copy when `order`
-/// is every index in turn.
-fn in_order<T: Default>(mut items: Vec<T>, order: &[u32]) -> Vec<T> {
-    if order.len() == items.len() && order.iter().enumerate().all(|(i, &k)| k as usize == i) {
-        return items;
-    }
-    order
-        .iter()
-        .map(|&k| std::mem::take(&mut items[k as usize]))
         .collect()
 }
 
@@ -475,9 +441,9 @@ fn push_person(f: &mut Frame, p: &PersonRow, id: Id, household: u32, month: Date
     ps.orphan.push(p.orphan);
 }
 
-fn push_stay(f: &mut Frame, s: &StayRow, id: Id, person: u32) {
+fn push_stay(f: &mut Frame, s: &StayRow, person: u32) {
     let ss = &mut f.stays;
-    ss.id.push(id);
+    ss.id.push(s.id.clone());
     ss.person.push(person);
     ss.admit_date.push(s.admit_date);
     ss.discharge_date.push(s.discharge_date);
