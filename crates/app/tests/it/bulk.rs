@@ -126,6 +126,77 @@ fn valid_district_gives_the_same_frames_on_both_roads() {
     fast_gives(&data, &want);
 }
 
+/// The fast road's frames in chunks of `per_chunk` households equal the exact road's.
+fn same_frames_in_chunks_of(dir: &Path, per_chunk: usize) {
+    let regions = minsheng_interchange::regions::default_table();
+    let fast = bulk::load(
+        &[dir.to_path_buf()],
+        &regions,
+        date(MONTH),
+        per_chunk,
+        bulk::PIECE_BYTES,
+        &NoProgress,
+    )
+    .unwrap();
+    let exact = exact_frames(dir, per_chunk).unwrap();
+    assert_eq!(fast.len(), exact.len(), "{per_chunk} households per chunk");
+    assert_eq!(
+        shown(&fast),
+        shown(&exact),
+        "{per_chunk} households per chunk"
+    );
+}
+
+#[test]
+fn files_in_frame_order_are_cut_at_every_chunk_of_households() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = synthetic(dir.path(), 90);
+    // Blank lines (one of empty cells) between rows, where cuts may land; CRLF line
+    // ends; no line end after the last row.
+    edit_lines(&data, "persons.csv", |l| {
+        for i in (1..l.len()).step_by(5).rev() {
+            l.insert(
+                i,
+                if i % 2 == 0 {
+                    ",,, ".into()
+                } else {
+                    String::new()
+                },
+            );
+        }
+    });
+    let persons = data.join("persons.csv");
+    let text = std::fs::read_to_string(&persons).unwrap();
+    std::fs::write(&persons, text.trim_end().replace('\n', "\r\n")).unwrap();
+    for per_chunk in [1, 2, 7, 64, 89, 90, 1000] {
+        same_frames_in_chunks_of(&data, per_chunk);
+    }
+    let frames = exact_frames(&data, 7).unwrap();
+    assert_eq!(frames.len(), 13, "90 households in chunks of 7");
+    assert!(frames.iter().all(|f| !f.persons.id.is_empty()));
+
+    // Not in frame order (the first person last; two of one household swapped): the
+    // general road, to the same frames.
+    let text = std::fs::read_to_string(&persons).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    let household = |l: &str| l.split(',').nth(1).unwrap_or("").to_owned();
+    let first = lines.iter().position(|l| l.starts_with('P')).unwrap();
+    let mut moved = lines.clone();
+    let row = moved.remove(first);
+    moved.push(row);
+    std::fs::write(&persons, moved.join("\n")).unwrap();
+    for per_chunk in [1, 7, 1000] {
+        same_frames_in_chunks_of(&data, per_chunk);
+    }
+    let pair = (1..lines.len() - 1)
+        .find(|&i| lines[i].starts_with('P') && household(lines[i]) == household(lines[i + 1]))
+        .unwrap();
+    let mut swapped = lines.clone();
+    swapped.swap(pair, pair + 1);
+    std::fs::write(&persons, swapped.join("\n")).unwrap();
+    same_frames_in_chunks_of(&data, 7);
+}
+
 #[test]
 fn a_quoted_cell_and_crlf_line_ends_load_the_same() {
     let dir = tempfile::tempdir().unwrap();

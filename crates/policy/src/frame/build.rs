@@ -1,14 +1,16 @@
 //! Building frames from a stream of records: [`FrameBuilder`] is a [`RecordSink`], so an
 //! import's checking pass, a store's export or an in-memory [`Registry`] can feed it
 //! directly, and [`FrameBuilder::finish`] lays the population out for one month in chunks
-//! of whole households (the unit of parallel evaluation).
+//! of whole households (the unit of parallel evaluation). A loader that decoded its
+//! persons into chunk columns already hands them to [`assemble_in_order`], which only adds
+//! the households and the stays.
 //!
 //! Records are kept compactly (ids interned once, values as they will be laid out) and
 //! may arrive in any order and interleaved across tables. Ordering is checked before it
 //! is imposed: files written household by household in id order, as exports and the
 //! synthetic districts are, are never sorted.
 
-use super::{Frame, FrameError, counted_in};
+use super::{Frame, FrameError, Persons, counted_in};
 use chrono::Months;
 use minsheng_model::intern::Interner;
 use minsheng_model::{
@@ -296,10 +298,7 @@ impl FrameBuilder {
 /// counted in the month by household then id, stays up to the month's end in
 /// medical-chain order. Input already in that order is never sorted.
 pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
-    let month_end = month
-        .checked_add_months(Months::new(1))
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(month);
+    let month_end = last_day(month);
     let Parts {
         household_ids: hh_names,
         households,
@@ -387,20 +386,18 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
                 Frame::with_capacity(month, c.households.len(), c.persons.len(), c.stays.len());
             let (mut p_at, mut s_at) = (0usize, 0usize);
             for (local, &h) in c.households.iter().enumerate() {
-                let row = &households[h as usize];
-                let hs = &mut f.households;
-                hs.id.push(hh_names[h as usize].clone());
-                hs.region.push(row.region);
-                hs.area.push(row.area);
-                hs.savings.push(row.savings);
-                hs.houses.push(row.houses);
-                hs.vehicles.push(row.vehicles);
+                push_household(
+                    &mut f,
+                    hh_names[h as usize].clone(),
+                    &households[h as usize],
+                );
                 let begin = p_at as u32;
                 while let Some(&p) = c.persons.get(p_at)
                     && persons[p as usize].household == h
                 {
                     let id = p_names[p as usize].clone();
-                    push_person(&mut f, &persons[p as usize], id, local as u32, month);
+                    f.persons
+                        .push(id, local as u32, &persons[p as usize], month);
                     let first = s_at as u32;
                     while let Some(&s) = c.stays.get(s_at)
                         && stays[s as usize].person == p
@@ -418,27 +415,152 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
         .collect()
 }
 
-fn push_person(f: &mut Frame, p: &PersonRow, id: Id, household: u32, month: Date) {
-    let ps = &mut f.persons;
-    ps.id.push(id);
-    ps.household.push(household);
-    ps.sex.push(p.sex);
-    ps.birth_date.push(p.birth_date);
-    ps.age
-        .push(minsheng_model::date::age_on(p.birth_date, month));
-    ps.relation.push(p.relation);
-    ps.disability_grade.push(p.disability_grade.map(i64::from));
-    ps.disability_kind.push(p.disability_kind);
-    ps.self_care.push(p.self_care);
-    ps.employment.push(p.employment);
-    let [wage, business, property, transfer] = p.incomes();
-    ps.wage_income.push(wage);
-    ps.business_income.push(business);
-    ps.property_income.push(property);
-    ps.transfer_income.push(transfer);
-    ps.illness.push(p.illness);
-    ps.capable_supporter.push(p.capable_supporter);
-    ps.orphan.push(p.orphan);
+/// The last day of the month starting `month`.
+fn last_day(month: Date) -> Date {
+    month
+        .checked_add_months(Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(month)
+}
+
+/// What [`assemble_in_order`] lays out: a registry read in frame order, its persons
+/// already in chunk columns.
+pub struct InOrder {
+    /// Every household, sorted by id: chunk `k` holds households
+    /// `k * per_chunk .. (k + 1) * per_chunk`.
+    pub household_ids: Vec<Id>,
+    pub households: Vec<HouseholdRow>,
+    /// Chunk `k`'s persons counted in the month, grouped by household and in id order
+    /// within it, `household` numbered within the chunk, `stays` still empty. One entry
+    /// per chunk.
+    pub persons: Vec<Persons>,
+    /// Every stay, `person` numbering the persons of `persons` one chunk after the
+    /// other; a number past them all is a person not counted in the month.
+    pub stays: Vec<StayRow>,
+}
+
+/// The frames [`assemble`] makes, from parts already in frame order (a loader that read
+/// files written in id order): only the stays are filtered and, unless they came in
+/// medical-chain order, sorted; households and persons are moved, not copied. There must
+/// be at least one household.
+pub fn assemble_in_order(parts: InOrder, month: Date, per_chunk: usize) -> Vec<Frame> {
+    let InOrder {
+        mut household_ids,
+        households,
+        persons,
+        mut stays,
+    } = parts;
+    let per_chunk = per_chunk.max(1);
+    assert_eq!(
+        persons.len(),
+        household_ids.len().div_ceil(per_chunk),
+        "one person chunk per household chunk"
+    );
+    let mut starts = Vec::with_capacity(persons.len() + 1);
+    starts.push(0u32);
+    for ps in &persons {
+        starts.push(starts[starts.len() - 1] + ps.id.len() as u32);
+    }
+    let counted = starts[persons.len()];
+    let month_end = last_day(month);
+    stays.retain(|s| s.discharge_date <= month_end && s.person < counted);
+    fn key(s: &StayRow) -> (u32, Date, &[u8]) {
+        (s.person, s.discharge_date, s.id.as_bytes())
+    }
+    if !stays.is_sorted_by(|a, b| key(a) <= key(b)) {
+        stays.par_sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    }
+    let mut chunk_stays = Vec::with_capacity(persons.len());
+    let mut rest = &stays[..];
+    for &end in &starts[1..] {
+        let (now, later) = rest.split_at(rest.partition_point(|s| s.person < end));
+        chunk_stays.push(now);
+        rest = later;
+    }
+    household_ids
+        .par_chunks_mut(per_chunk)
+        .zip(households.par_chunks(per_chunk))
+        .zip(persons)
+        .zip(chunk_stays)
+        .zip(starts)
+        .map(|((((ids, rows), persons), stays), first)| {
+            let mut f = Frame {
+                month,
+                persons,
+                ..Frame::default()
+            };
+            f.households.reserve(ids.len());
+            f.stays.reserve(stays.len());
+            let n = f.persons.id.len();
+            let mut p_at = 0;
+            for (local, (id, row)) in ids.iter_mut().zip(rows).enumerate() {
+                push_household(&mut f, std::mem::take(id), row);
+                let begin = p_at as u32;
+                while p_at < n && f.persons.household[p_at] == local as u32 {
+                    p_at += 1;
+                }
+                f.households.members.push(begin..p_at as u32);
+            }
+            f.persons.stays.reserve_exact(n);
+            let mut s_at = 0;
+            for p in 0..n as u32 {
+                let begin = s_at as u32;
+                while let Some(s) = stays.get(s_at)
+                    && s.person == first + p
+                {
+                    push_stay(&mut f, s, p);
+                    s_at += 1;
+                }
+                f.persons.stays.push(begin..s_at as u32);
+            }
+            f
+        })
+        .collect()
+}
+
+fn push_household(f: &mut Frame, id: Id, row: &HouseholdRow) {
+    let hs = &mut f.households;
+    hs.id.push(id);
+    hs.region.push(row.region);
+    hs.area.push(row.area);
+    hs.savings.push(row.savings);
+    hs.houses.push(row.houses);
+    hs.vehicles.push(row.vehicles);
+}
+
+impl Persons {
+    /// Empty columns with room for `n` persons.
+    pub fn with_capacity(n: usize) -> Persons {
+        let mut ps = Persons::default();
+        ps.reserve(n);
+        ps
+    }
+
+    /// Appends person `p` with id `id`, of household number `household` (within its
+    /// chunk), as counted in the month starting `month`. Their stays' range is pushed
+    /// when the stays are laid out.
+    pub fn push(&mut self, id: Id, household: u32, p: &PersonRow, month: Date) {
+        self.id.push(id);
+        self.household.push(household);
+        self.sex.push(p.sex);
+        self.birth_date.push(p.birth_date);
+        self.age
+            .push(minsheng_model::date::age_on(p.birth_date, month));
+        self.relation.push(p.relation);
+        self.disability_grade
+            .push(p.disability_grade.map(i64::from));
+        self.disability_kind.push(p.disability_kind);
+        self.self_care.push(p.self_care);
+        self.employment.push(p.employment);
+        let [wage, business, property, transfer] = p.incomes();
+        self.wage_income.push(wage);
+        self.business_income.push(business);
+        self.property_income.push(property);
+        self.transfer_income.push(transfer);
+        self.illness.push(p.illness);
+        self.capable_supporter.push(p.capable_supporter);
+        self.orphan.push(p.orphan);
+    }
 }
 
 fn push_stay(f: &mut Frame, s: &StayRow, person: u32) {

@@ -14,7 +14,9 @@
 
 mod build;
 
-pub use build::{FrameBuilder, HouseholdRow, Parts, PersonRow, StayRow, assemble};
+pub use build::{
+    FrameBuilder, HouseholdRow, InOrder, Parts, PersonRow, StayRow, assemble, assemble_in_order,
+};
 use chrono::{Datelike, Months};
 use minsheng_model::{
     Area, Date, DisabilityKind, Employment, HospitalLevel, Id, Illness, RegionCode, Registry,
