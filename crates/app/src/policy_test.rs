@@ -3,6 +3,7 @@
 //! the engine (`minsheng policy test`, and the test suite). The format is described in
 //! `policies/mianyang/tests/README.md`.
 
+use crate::evaluate::output::{MEDICAL_COLUMNS, RESULT_COLUMNS, UNDECIDED_COLUMNS};
 use crate::evaluate::{EvalFailure, Source, covered, load_pack, load_registry};
 use minsheng_interchange::Table;
 use minsheng_model::Fen;
@@ -264,15 +265,9 @@ fn diff(
 }
 
 fn compare_results(text: &str, out: &Produced, problems: &mut Vec<String>) -> Result<(), String> {
-    let header = [
-        "household_id",
-        "person_id",
-        "program",
-        "eligible",
-        "monthly_amount",
-    ];
+    let header = RESULT_COLUMNS;
     let mut expected = BTreeSet::new();
-    for r in rows(text, "results", &header)? {
+    for r in rows(text, "results", header)? {
         expected.insert(format!(
             "{},{},{},{},{}",
             r[0],
@@ -296,17 +291,9 @@ fn compare_medical(
     out: &Produced,
     problems: &mut Vec<String>,
 ) -> Result<(), String> {
-    let header = [
-        "stay_id",
-        "person_id",
-        "basic_paid",
-        "critical_paid",
-        "assistance_paid",
-        "local_fund_paid",
-        "self_paid",
-    ];
+    let header = MEDICAL_COLUMNS;
     let mut expected: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for r in rows(text.unwrap_or(&header.join(",")), "medical", &header)? {
+    for r in rows(text.unwrap_or(&header.join(",")), "medical", header)? {
         let mut line = vec![r[0].clone(), r[1].clone()];
         for m in &r[2..] {
             line.push(money(m, "medical")?);
@@ -344,9 +331,9 @@ fn compare_undecided(
     out: &Produced,
     problems: &mut Vec<String>,
 ) -> Result<(), String> {
-    let header = ["household_id", "person_id", "program", "missing"];
+    let header = UNDECIDED_COLUMNS;
     let mut expected = BTreeSet::new();
-    for r in rows(text.unwrap_or(&header.join(",")), "undecided", &header)? {
+    for r in rows(text.unwrap_or(&header.join(",")), "undecided", header)? {
         let mut missing: Vec<&str> = r[3].split(';').map(str::trim).collect();
         missing.sort_unstable();
         expected.insert(format!("{},{},{},{}", r[0], r[1], r[2], missing.join(";")));

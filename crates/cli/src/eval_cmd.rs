@@ -2,7 +2,6 @@
 //! `results.csv` (and `medical.csv`) and/or, with `--save`, stored in the registry as the
 //! month's results for the pages; a summary per program on the terminal.
 
-use anyhow::Context;
 use minsheng_app::evaluate::{evaluate, evaluate_and_store};
 use minsheng_model::Fen;
 use std::collections::BTreeMap;
@@ -75,49 +74,12 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let outcome = &evaluation.outcome;
     let started = std::time::Instant::now();
 
-    if let Some(out) = &args.out {
-        write_results(out, &evaluation, args.all)?;
-    }
-    if let Some(path) = &args.medical_out {
-        let mut w =
-            csv::Writer::from_path(path).with_context(|| format!("无法写入 {}", path.display()))?;
-        w.write_record([
-            "stay_id",
-            "person_id",
-            "basic_paid",
-            "critical_paid",
-            "assistance_paid",
-            "local_fund_paid",
-            "self_paid",
-        ])?;
-        for m in &outcome.medical {
-            w.write_record([
-                m.stay_id.as_str(),
-                m.person_id.as_str(),
-                &m.basic_paid.to_string(),
-                &m.critical_paid.to_string(),
-                &m.assistance_paid.to_string(),
-                &m.local_fund_paid.to_string(),
-                &m.self_paid.to_string(),
-            ])?;
-        }
-        w.flush()?;
-    }
-
-    if let Some(path) = &undecided_out {
-        let mut w =
-            csv::Writer::from_path(path).with_context(|| format!("无法写入 {}", path.display()))?;
-        w.write_record(["household_id", "person_id", "program", "missing"])?;
-        for u in &outcome.undecided {
-            w.write_record([
-                u.household_id.as_str(),
-                u.person_id.as_deref().unwrap_or(""),
-                u.program.as_str(),
-                &u.missing.join(";"),
-            ])?;
-        }
-        w.flush()?;
-    }
+    let outputs = minsheng_app::evaluate::output::Outputs {
+        results: args.out.as_deref(),
+        medical: args.medical_out.as_deref(),
+        undecided: undecided_out.as_deref(),
+    };
+    minsheng_app::evaluate::output::write(outcome, args.all, outputs)?;
     let write = started.elapsed();
 
     let mut per: BTreeMap<&str, (u64, Fen, u64)> = BTreeMap::new();
@@ -210,34 +172,4 @@ fn folder_exists(flag: &str, path: &std::path::Path) -> anyhow::Result<()> {
         folder.display(),
         folder.display()
     )
-}
-
-/// `results.csv`: one line per eligible unit (`all`: per decided unit), amounts in yuan.
-fn write_results(
-    out: &std::path::Path,
-    evaluation: &minsheng_app::evaluate::Evaluation,
-    all: bool,
-) -> anyhow::Result<()> {
-    let outcome = &evaluation.outcome;
-    let rows = if all { &outcome.all } else { &outcome.results };
-    let mut w =
-        csv::Writer::from_path(out).with_context(|| format!("无法写入 {}", out.display()))?;
-    w.write_record([
-        "household_id",
-        "person_id",
-        "program",
-        "eligible",
-        "monthly_amount",
-    ])?;
-    for r in rows {
-        w.write_record([
-            r.household_id.as_str(),
-            r.person_id.as_deref().unwrap_or(""),
-            r.program.as_str(),
-            if r.eligible { "true" } else { "false" },
-            &r.monthly_amount.to_string(),
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
 }

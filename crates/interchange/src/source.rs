@@ -323,10 +323,11 @@ impl<'a> Record<'a> {
 
 /// Calls `each` with every record of `text`, which holds no quote character, as the CSV
 /// reader (`has_headers(false)`, `flexible(true)`) would read them: lines end at `\n` or
-/// `\r\n`, empty lines are skipped, fields end at commas. Line ends and commas are
-/// found with memchr's vector search and the fields are slices of `text`: on the
-/// synthetic district's persons about a quarter quicker than the reader's state machine
-/// (which must watch for quotes), and each line needs no UTF-8 check of its own.
+/// `\r\n`, empty lines are skipped, fields end at commas. Line ends are found with
+/// memchr's vector search, commas eight bytes at a time ([`commas`]), and the fields are
+/// slices of `text`: on the synthetic district's persons about a quarter quicker than the
+/// reader's state machine (which must watch for quotes), and each line needs no UTF-8
+/// check of its own.
 /// Stops at the first error of `each`. `None`, before any call, when a carriage return
 /// does not end a line (the reader would end a record there; the caller takes the
 /// reader's road).
@@ -348,9 +349,7 @@ pub fn split_unquoted<E>(
         if line.is_empty() {
             continue;
         }
-        ends.clear();
-        ends.extend(memchr::memchr_iter(b',', line.as_bytes()));
-        ends.push(line.len());
+        commas(line.as_bytes(), &mut ends);
         if let Err(e) = each(Record::Split {
             text: line,
             ends: &ends,
@@ -359,6 +358,35 @@ pub fn split_unquoted<E>(
         }
     }
     Some(Ok(()))
+}
+
+/// Sets `ends` to where the fields of `line` end: the position of every comma, then the
+/// line's length. Eight bytes are tested at once as one integer (a field is a few bytes
+/// long: memchr, made for long searches, took twice as long to find the next comma).
+pub fn commas(line: &[u8], ends: &mut Vec<usize>) {
+    const COMMAS: u64 = u64::from_ne_bytes([b','; 8]);
+    const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
+    ends.clear();
+    let mut words = line.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let x = u64::from_le_bytes(word.try_into().expect("eight bytes")) ^ COMMAS;
+        // The high bit of each byte that was a comma (now zero), exactly: no carry
+        // crosses a byte, as the low seven bits are added apart from the high one.
+        let mut zero = !(((x & LOW7) + LOW7) | x) & !LOW7;
+        while zero != 0 {
+            ends.push(base + (zero.trailing_zeros() / 8) as usize);
+            zero &= zero - 1;
+        }
+        base += 8;
+    }
+    let rest = words.remainder();
+    ends.extend(
+        (0..rest.len())
+            .filter(|&i| rest[i] == b',')
+            .map(|i| base + i),
+    );
+    ends.push(line.len());
 }
 
 /// A row the CSV reader could not read (bad quoting, not UTF-8, an IO error).

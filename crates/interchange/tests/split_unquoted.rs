@@ -93,3 +93,23 @@ proptest! {
         prop_assert_eq!(split(&text).unwrap(), csv_reader(&text));
     }
 }
+
+proptest! {
+    /// `commas` finds every comma and nothing else, whatever the bytes around it (the
+    /// bytes one above and below a comma, zero, the high bit set) and the line's length.
+    #[test]
+    fn commas_are_found_eight_bytes_at_a_time_as_one_by_one(
+        line in proptest::collection::vec(
+            prop_oneof![Just(b','), Just(b'+'), Just(b'-'), Just(0u8), Just(0xacu8), Just(0x80u8), any::<u8>()],
+            0..70,
+        )
+    ) {
+        let mut ends = vec![99];
+        minsheng_interchange::source::commas(&line, &mut ends);
+        let want: Vec<usize> = (0..line.len())
+            .filter(|&i| line[i] == b',')
+            .chain([line.len()])
+            .collect();
+        prop_assert_eq!(ends, want);
+    }
+}

@@ -2,6 +2,7 @@
 //! checked exactly as an import would) and a policy pack in, the month's outcome out.
 
 pub mod bulk;
+pub mod output;
 
 use crate::error::AppError;
 use crate::import::{self, NoProgress, Progress, RejectedRow};

@@ -11,7 +11,7 @@ use std::ops::Range;
 /// The size of the pieces a file is read and decoded in: large enough that cutting and
 /// reading cost nothing next to decoding, small enough that a core's reused read buffer
 /// stays small. (Tests cut much smaller pieces to exercise the cutting.)
-pub const PIECE_BYTES: u64 = 8 << 20;
+pub const PIECE_BYTES: u64 = 2 << 20;
 
 /// One CSV table: its header, and where its data rows are.
 pub(super) struct TableFile {
