@@ -60,12 +60,13 @@ fn give_way<T>(why: impl Into<String>) -> Result<T, GiveWay> {
     Err(GiveWay(why.into()))
 }
 
-/// An event or enrollment: what its references and key need.
+/// An event or enrollment: what its references and key need. Ids held inline (most
+/// are short): hundreds of thousands of these are compared, sorted and dropped.
 #[derive(Default)]
 struct LinkIn {
-    key: (String, String, String),
-    household: String,
-    person: Option<String>,
+    key: [Id; 3],
+    household: Id,
+    person: Option<Id>,
 }
 
 /// The frames of the valid interchange files in `paths` for the month starting `month`,
@@ -117,9 +118,9 @@ pub fn load(
         |row: &RawRow<'_>| {
             let e = decode::event(row).ok()?;
             Some(LinkIn {
-                key: (e.event_id, String::new(), String::new()),
-                household: e.household_id,
-                person: e.person_id,
+                key: [Id::new(&e.event_id), Id::default(), Id::default()],
+                household: Id::new(&e.household_id),
+                person: e.person_id.as_deref().map(Id::new),
             })
         }
     })?;
@@ -128,9 +129,9 @@ pub fn load(
             let e = decode::enrollment(row).ok()?;
             let (household, person, program) = e.key();
             Some(LinkIn {
-                key: (household.to_owned(), person.to_owned(), program.to_owned()),
-                household: e.household_id,
-                person: e.person_id,
+                key: [Id::new(household), Id::new(person), Id::new(program)],
+                household: Id::new(&e.household_id),
+                person: e.person_id.as_deref().map(Id::new),
             })
         }
     })?;
@@ -353,8 +354,8 @@ fn check_links(
     if !ok {
         return give_way(format!("{what}: unknown reference"));
     }
-    let mut keys: Vec<&(String, String, String)> = links.iter().map(|l| &l.key).collect();
-    let in_order = |a: &&(String, String, String), b: &&(String, String, String)| a.cmp(b);
+    let mut keys: Vec<&[Id; 3]> = links.iter().map(|l| &l.key).collect();
+    let in_order = |a: &&[Id; 3], b: &&[Id; 3]| a.cmp(b);
     if !keys.is_sorted_by(|a, b| in_order(a, b) == Ordering::Less) {
         keys.par_sort_unstable_by(in_order);
     }
