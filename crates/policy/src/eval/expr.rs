@@ -71,10 +71,10 @@ enum Rounding {
 /// `x` rounded to a multiple of `unit` per unit. The units rules name most (a fen, a
 /// yuan) become compile-time constants, so the division by them is a multiplication;
 /// any other unit divides per unit.
-fn rounded(n: usize, x: &Val, unit: Fixed, mode: Rounding) -> Result<Val, FixedError> {
+fn rounded(n: usize, x: Val, unit: Fixed, mode: Rounding) -> Result<Val, FixedError> {
     fn with(
         n: usize,
-        x: &Val,
+        x: Val,
         mode: Rounding,
         unit: impl Fn() -> Fixed + Copy,
     ) -> Result<Val, FixedError> {
@@ -289,8 +289,8 @@ impl Eval<'_> {
             ExprKind::Unary { op, expr } => {
                 let c = self.expr(expr, entity, owner)?;
                 match op {
-                    UnaryOp::Not => Ok(total(n, &c, &Val::Const(1), |x, one| one - x)),
-                    UnaryOp::Neg => fallible(n, &c, &Val::Const(0), |x, _| {
+                    UnaryOp::Not => Ok(total(n, c, &Val::Const(1), |x, one| one - x)),
+                    UnaryOp::Neg => fallible(n, c, &Val::Const(0), |x, _| {
                         x.checked_neg().ok_or(FixedError::Overflow)
                     })
                     .map_err(arith(owner, entity)),
@@ -307,28 +307,28 @@ impl Eval<'_> {
                 match op {
                     BinaryOp::And => Ok(kleene(n, &a, &b, 0)),
                     BinaryOp::Or => Ok(kleene(n, &a, &b, 1)),
-                    BinaryOp::Eq => Ok(total(n, &a, &b, |x, y| i64::from(x == y))),
-                    BinaryOp::Ne => Ok(total(n, &a, &b, |x, y| i64::from(x != y))),
-                    BinaryOp::Lt => Ok(total(n, &a, &b, |x, y| i64::from(x < y))),
-                    BinaryOp::Le => Ok(total(n, &a, &b, |x, y| i64::from(x <= y))),
-                    BinaryOp::Gt => Ok(total(n, &a, &b, |x, y| i64::from(x > y))),
-                    BinaryOp::Ge => Ok(total(n, &a, &b, |x, y| i64::from(x >= y))),
-                    BinaryOp::Add => fallible(n, &a, &b, |x, y| {
+                    BinaryOp::Eq => Ok(total(n, a, &b, |x, y| i64::from(x == y))),
+                    BinaryOp::Ne => Ok(total(n, a, &b, |x, y| i64::from(x != y))),
+                    BinaryOp::Lt => Ok(total(n, a, &b, |x, y| i64::from(x < y))),
+                    BinaryOp::Le => Ok(total(n, a, &b, |x, y| i64::from(x <= y))),
+                    BinaryOp::Gt => Ok(total(n, a, &b, |x, y| i64::from(x > y))),
+                    BinaryOp::Ge => Ok(total(n, a, &b, |x, y| i64::from(x >= y))),
+                    BinaryOp::Add => fallible(n, a, &b, |x, y| {
                         x.checked_add(y).ok_or(FixedError::Overflow)
                     })
                     .map_err(err),
-                    BinaryOp::Sub => fallible(n, &a, &b, |x, y| {
+                    BinaryOp::Sub => fallible(n, a, &b, |x, y| {
                         x.checked_sub(y).ok_or(FixedError::Overflow)
                     })
                     .map_err(err),
-                    BinaryOp::Mul => fallible(n, &a, &b, |x, y| {
-                        Fixed(x).checked_mul(Fixed(y)).map(|r| r.0)
-                    })
-                    .map_err(err),
-                    BinaryOp::Div => fallible(n, &a, &b, |x, y| {
-                        Fixed(x).checked_div(Fixed(y)).map(|r| r.0)
-                    })
-                    .map_err(err),
+                    BinaryOp::Mul => {
+                        fallible(n, a, &b, |x, y| Fixed(x).checked_mul(Fixed(y)).map(|r| r.0))
+                            .map_err(err)
+                    }
+                    BinaryOp::Div => {
+                        fallible(n, a, &b, |x, y| Fixed(x).checked_div(Fixed(y)).map(|r| r.0))
+                            .map_err(err)
+                    }
                 }
             }
             ExprKind::In { expr, set, negated } => {
@@ -337,23 +337,23 @@ impl Eval<'_> {
                     InSet::Range { lo, hi } => {
                         let (lo, hi) =
                             (self.expr(lo, entity, owner)?, self.expr(hi, entity, owner)?);
-                        let ge = total(n, &x, &lo, |a, b| i64::from(a >= b));
-                        let le = total(n, &x, &hi, |a, b| i64::from(a <= b));
-                        total(n, &ge, &le, |a, b| a & b)
+                        let ge = total(n, x.clone(), &lo, |a, b| i64::from(a >= b));
+                        let le = total(n, x, &hi, |a, b| i64::from(a <= b));
+                        total(n, ge, &le, |a, b| a & b)
                     }
                     InSet::List(items) => {
                         let mut acc = Val::Const(0);
                         for it in items {
                             let c = self.expr(it, entity, owner)?;
-                            let eq = total(n, &x, &c, |a, b| i64::from(a == b));
-                            acc = total(n, &acc, &eq, |a, b| a | b);
+                            let eq = total(n, x.clone(), &c, |a, b| i64::from(a == b));
+                            acc = total(n, acc, &eq, |a, b| a | b);
                         }
                         // An empty list: the value is still read (strict).
-                        total(n, &acc, &x, |a, _| a)
+                        total(n, acc, &x, |a, _| a)
                     }
                 };
                 Ok(if *negated {
-                    total(n, &hit, &Val::Const(1), |h, one| one - h)
+                    total(n, hit, &Val::Const(1), |h, one| one - h)
                 } else {
                     hit
                 })
@@ -398,9 +398,9 @@ impl Eval<'_> {
                 let mut acc = cols[0].clone();
                 for c in &cols[1..] {
                     acc = if name == "min" {
-                        total(n, &acc, c, i64::min)
+                        total(n, acc, c, i64::min)
                     } else {
-                        total(n, &acc, c, i64::max)
+                        total(n, acc, c, i64::max)
                     };
                 }
                 Ok(acc)
@@ -411,7 +411,9 @@ impl Eval<'_> {
                     "floor" => Rounding::Floor,
                     _ => Rounding::Half,
                 };
-                rounded(n, &cols[0], Fixed(cols[1].at(0).0), mode).map_err(arith(owner, entity))
+                // The unit is read before the value is taken (it comes second).
+                let unit = Fixed(cols[1].at(0).0);
+                rounded(n, cols.swap_remove(0), unit, mode).map_err(arith(owner, entity))
             }
         }
     }

@@ -14,7 +14,9 @@
 //! true`), the semantics the oracle and the policy test cases pin down.
 //!
 //! Speed: a constant is never spread into a column, a name read twice shares its column
-//! (`Rc`), a mask shared by an operand is shared by the result, and the kernels run
+//! (`Rc`), a mask shared by an operand is shared by the result, an arithmetic or
+//! comparison result is written over its left operand's column when nothing else holds
+//! it (an intermediate value: no fresh column per node), and the kernels run
 //! over the values of every unit without branches or masks (which the compiler
 //! vectorises); the unknowns are settled apart, by merging the operands' short lists of
 //! unknown units (a few in a hundred on real data) instead of a pass over a mask per unit.
@@ -272,33 +274,94 @@ impl Val {
 }
 
 /// `f` on every unit of `n`, unknowns united. `f` must be total: it also runs on the
-/// unspecified values of unknown units.
-pub(crate) fn total(n: usize, a: &Val, b: &Val, f: impl Fn(i64, i64) -> i64 + Copy) -> Val {
+/// unspecified values of unknown units. The result is written over `a`'s column when
+/// nothing else holds it (a formula's intermediate value), else into a fresh one.
+pub(crate) fn total(n: usize, a: Val, b: &Val, f: impl Fn(i64, i64) -> i64 + Copy) -> Val {
+    let m = union(a.mask_ref(), b.mask_ref());
     let v = match (a, b) {
-        (Val::Const(x), Val::Const(y)) => return Val::Const(f(*x, *y)),
-        (Val::Const(x), Val::Many(c)) => lanes2(n, *x, &c.v[..], f),
-        (Val::Many(c), Val::Const(y)) => lanes2(n, &c.v[..], *y, f),
-        (Val::Many(c), Val::Many(d)) => lanes2(n, &c.v[..], &d.v[..], f),
+        (Val::Const(x), Val::Const(y)) => return Val::Const(f(x, *y)),
+        (Val::Const(x), Val::Many(d)) => lanes2(n, x, &d.v[..], f),
+        (Val::Many(mut c), b) => {
+            if let Some(cells) = Rc::get_mut(&mut c) {
+                let v = &mut cells.v[..n];
+                match b {
+                    Val::Const(y) => v.iter_mut().for_each(|x| *x = f(*x, *y)),
+                    Val::Many(d) => v
+                        .iter_mut()
+                        .zip(&d.v[..n])
+                        .for_each(|(x, y)| *x = f(*x, *y)),
+                }
+                cells.m = m;
+                return Val::Many(c);
+            }
+            match b {
+                Val::Const(y) => lanes2(n, &c.v[..], *y, f),
+                Val::Many(d) => lanes2(n, &c.v[..], &d.v[..], f),
+            }
+        }
     };
-    Val::many(v, union(a.mask_ref(), b.mask_ref()))
+    Val::many(v, m)
 }
 
 /// `f` on every known unit (unknown ones stay unknown); the first failure of a known
-/// unit is the error.
+/// unit is the error. Like [`total`], written over `a`'s column when nothing else holds
+/// it.
 pub(crate) fn fallible<E>(
     n: usize,
-    a: &Val,
+    a: Val,
     b: &Val,
     f: impl Fn(i64, i64) -> Result<i64, E> + Copy,
 ) -> Result<Val, E> {
     let m = union(a.mask_ref(), b.mask_ref());
     let v = match (a, b) {
-        (Val::Const(x), Val::Const(y)) => return f(*x, *y).map(Val::Const),
-        (Val::Const(x), Val::Many(c)) => fallible_lanes(n, *x, &c.v[..n], &m, f)?,
-        (Val::Many(c), Val::Const(y)) => fallible_lanes(n, &c.v[..n], *y, &m, f)?,
-        (Val::Many(c), Val::Many(d)) => fallible_lanes(n, &c.v[..n], &d.v[..n], &m, f)?,
+        (Val::Const(x), Val::Const(y)) => return f(x, *y).map(Val::Const),
+        (Val::Const(x), Val::Many(d)) => fallible_lanes(n, x, &d.v[..n], &m, f)?,
+        (Val::Many(mut c), b) => {
+            if let Some(cells) = Rc::get_mut(&mut c) {
+                match b {
+                    Val::Const(y) => fallible_in_place(&mut cells.v[..n], *y, &m, f)?,
+                    Val::Many(d) => fallible_in_place(&mut cells.v[..n], &d.v[..n], &m, f)?,
+                }
+                cells.m = m;
+                return Ok(Val::Many(c));
+            }
+            match b {
+                Val::Const(y) => fallible_lanes(n, &c.v[..n], *y, &m, f)?,
+                Val::Many(d) => fallible_lanes(n, &c.v[..n], &d.v[..n], &m, f)?,
+            }
+        }
     };
     Ok(Val::many(v, m))
+}
+
+/// [`fallible_lanes`] writing over `a`: a failed unit keeps its value and its place is
+/// noted (failures are rare), so that its failure can be told again if it is known.
+fn fallible_in_place<B: Lane<i64>, E>(
+    a: &mut [i64],
+    b: B,
+    m: &Mask,
+    f: impl Fn(i64, i64) -> Result<i64, E>,
+) -> Result<(), E> {
+    let n = a.len();
+    let mut failed = Vec::new();
+    for (u, (x, y)) in a.iter_mut().zip(b.iter(n)).enumerate() {
+        match f(*x, y) {
+            Ok(r) => *x = r,
+            Err(_) => failed.push(u),
+        }
+    }
+    if !failed.is_empty() {
+        let mut unknown = Walk::new(m);
+        let ys: Vec<i64> = b.iter(n).collect();
+        for u in failed {
+            if unknown.bits(u) == 0
+                && let Err(e) = f(a[u], ys[u])
+            {
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A first pass over every unit without early exits (which the compiler can vectorise;
@@ -349,7 +412,7 @@ pub(crate) fn kleene(n: usize, a: &Val, b: &Val, dominant: i64) -> Val {
             };
         }
         (Val::Many(c), Val::Many(d)) if c.m.is_none() && d.m.is_none() => {
-            return total(n, a, b, op);
+            return total(n, a.clone(), b, op);
         }
         _ => {}
     }
@@ -505,18 +568,18 @@ mod tests {
     fn arithmetic_is_strict() {
         let a = val(&[(2, 0), (2, 4)]);
         let b = val(&[(3, 1), (3, 0)]);
-        let s = fallible(2, &a, &b, |x, y| Ok::<_, ()>(x + y)).unwrap();
+        let s = fallible(2, a.clone(), &b, |x, y| Ok::<_, ()>(x + y)).unwrap();
         assert_eq!(s.at(0).1, 1);
         assert_eq!(s.at(1).1, 4);
-        let k = fallible(1, &val(&[(2, 0)]), &val(&[(3, 0)]), |x, y| {
+        let k = fallible(1, val(&[(2, 0)]), &val(&[(3, 0)]), |x, y| {
             Ok::<_, ()>(x + y)
         })
         .unwrap();
         assert_eq!(units(&k, 1), vec![(5, 0)]);
-        let c = total(2, &a, &Val::Const(10), |x, y| i64::from(x < y));
+        let c = total(2, a.clone(), &Val::Const(10), |x, y| i64::from(x < y));
         assert_eq!(units(&c, 2), vec![(1, 0), (0, 4)]);
         assert!(matches!(
-            total(2, &Val::Const(3), &Val::Const(4), |x, y| x * y),
+            total(2, Val::Const(3), &Val::Const(4), |x, y| x * y),
             Val::Const(12)
         ));
     }
@@ -525,12 +588,19 @@ mod tests {
     fn fallible_arithmetic_skips_unknown_units() {
         // The unknown unit's value is garbage that would overflow: it must not be used.
         let a = val(&[(1, 0), (i64::MAX, 8)]);
-        let s = fallible(2, &a, &Val::Const(1), |x, y| x.checked_add(y).ok_or(()));
+        let s = fallible(2, a.clone(), &Val::Const(1), |x, y| {
+            x.checked_add(y).ok_or(())
+        });
         let s = s.expect("the unknown unit is skipped");
         assert_eq!(s.at(0), (2, 0));
         assert_eq!(s.at(1).1, 8);
         let bad = val(&[(i64::MAX, 0)]);
-        assert!(fallible(1, &bad, &Val::Const(1), |x, y| x.checked_add(y).ok_or(())).is_err());
+        assert!(
+            fallible(1, bad.clone(), &Val::Const(1), |x, y| x
+                .checked_add(y)
+                .ok_or(()))
+            .is_err()
+        );
     }
 
     #[test]
@@ -634,13 +704,18 @@ mod tests {
             let want: Vec<_> = (0..n).map(|i| clean(per_unit::choose(c[i], a[i], b[i]))).collect();
             prop_assert_eq!(units(&choose(n, &vc, &va, &vb), n), want);
             let want: Vec<_> = (0..n).map(|i| per_unit::strict(a[i], b[i], |x, y| x + 2 * y)).collect();
-            prop_assert_eq!(units(&total(n, &va, &vb, |x, y| x + 2 * y), n), want.clone());
-            let sum = fallible(n, &va, &vb, |x, y| Ok::<_, ()>(x + 2 * y)).expect("no failure");
-            prop_assert_eq!(units(&sum, n), want);
-            // A failure only where a unit is unknown is no failure.
-            let picky = fallible(n, &va, &vb, |x, y| if x + y == 2 { Err(()) } else { Ok(0) });
-            let known_fails = (0..n).any(|i| a[i].1 | b[i].1 == 0 && a[i].0 + b[i].0 == 2);
-            prop_assert_eq!(picky.is_err(), known_fails);
+            // `a`'s column shared (a fresh result), then held by no one else (written over).
+            for shared in [true, false] {
+                let left = || if shared { va.clone() } else { val(&a) };
+                prop_assert_eq!(units(&total(n, left(), &vb, |x, y| x + 2 * y), n), want.clone());
+                let sum = fallible(n, left(), &vb, |x, y| Ok::<_, ()>(x + 2 * y)).expect("no failure");
+                prop_assert_eq!(units(&sum, n), want.clone());
+                // A failure only where a unit is unknown is no failure; the first known
+                // unit's failure is the error.
+                let picky = fallible(n, left(), &vb, |x, y| if x + y == 2 { Err((x, y)) } else { Ok(x - y) });
+                let first = (0..n).find(|&i| a[i].1 | b[i].1 == 0 && a[i].0 + b[i].0 == 2);
+                prop_assert_eq!(picky.err(), first.map(|i| (a[i].0, b[i].0)));
+            }
         }
     }
 }
