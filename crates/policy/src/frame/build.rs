@@ -343,7 +343,7 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
     order_by(&mut s_order, |a, b| {
         let key = |s: u32| {
             let s = &stays[s as usize];
-            (p_pos[s.person as usize], s.discharge_date, s.id.as_bytes())
+            chain_order(p_pos[s.person as usize], s)
         };
         key(a).cmp(&key(b))
     });
@@ -415,6 +415,12 @@ pub fn assemble(parts: Parts, month: Date, per_chunk: usize) -> Vec<Frame> {
         .collect()
 }
 
+/// Where stay `s` of the person placed at `person` comes in the medical chain's order:
+/// by person, discharge date, then stay id as bytes (reference-rules clarification 5).
+fn chain_order(person: u32, s: &StayRow) -> (u32, Date, &[u8]) {
+    (person, s.discharge_date, s.id.as_bytes())
+}
+
 /// The last day of the month starting `month`.
 fn last_day(month: Date) -> Date {
     month
@@ -464,11 +470,9 @@ pub fn assemble_in_order(parts: InOrder, month: Date, per_chunk: usize) -> Vec<F
     let counted = starts[persons.len()];
     let month_end = last_day(month);
     stays.retain(|s| s.discharge_date <= month_end && s.person < counted);
-    fn key(s: &StayRow) -> (u32, Date, &[u8]) {
-        (s.person, s.discharge_date, s.id.as_bytes())
-    }
-    if !stays.is_sorted_by(|a, b| key(a) <= key(b)) {
-        stays.par_sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    let order = |a: &StayRow, b: &StayRow| chain_order(a.person, a).cmp(&chain_order(b.person, b));
+    if !stays.is_sorted_by(|a, b| order(a, b).is_le()) {
+        stays.par_sort_unstable_by(order);
     }
     let mut chunk_stays = Vec::with_capacity(persons.len());
     let mut rest = &stays[..];

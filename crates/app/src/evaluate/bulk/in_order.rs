@@ -59,6 +59,15 @@ impl From<GiveWay> for Leave {
     }
 }
 
+/// `r`, with leaving for the general road as `None`.
+fn settle<T>(r: Result<T, Leave>) -> Result<Option<T>, GiveWay> {
+    match r {
+        Ok(t) => Ok(Some(t)),
+        Err(Leave::Unordered) => Ok(None),
+        Err(Leave::GiveWay(g)) => Err(g),
+    }
+}
+
 impl Chunks {
     /// Chunk and place within it of a counted person, or the place of an uncounted one.
     fn locate(&self, n: u32) -> Result<(usize, usize), usize> {
@@ -124,10 +133,8 @@ pub(super) fn persons(
         .par_iter()
         .map(|first| cut_before(file, column, first))
         .collect::<Result<Vec<u64>, Leave>>();
-    let cuts = match cuts {
-        Ok(cuts) => cuts,
-        Err(Leave::Unordered) => return Ok(None),
-        Err(Leave::GiveWay(g)) => return Err(g),
+    let Some(cuts) = settle(cuts)? else {
+        return Ok(None);
     };
     let bounds: Vec<u64> = std::iter::once(file.data_start)
         .chain(cuts)
@@ -151,10 +158,8 @@ pub(super) fn persons(
         })
         .collect::<Result<Vec<Chunk>, Leave>>();
     progress.end();
-    let chunks = match chunks {
-        Ok(chunks) => chunks,
-        Err(Leave::Unordered) => return Ok(None),
-        Err(Leave::GiveWay(g)) => return Err(g),
+    let Some(chunks) = settle(chunks)? else {
+        return Ok(None);
     };
     if !chunks.iter().all(|c| c.heads_ok) {
         return give_way("a household without exactly one head");
