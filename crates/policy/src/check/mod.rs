@@ -94,6 +94,10 @@ pub enum Item {
 #[derive(Clone, Debug)]
 pub struct Checked {
     pub order: Vec<Item>,
+    /// The variables that only amounts read (directly or through other such variables),
+    /// in evaluation order: no eligibility and not the medical chain needs them, so a
+    /// bulk evaluation computes them only where some unit is paid (`eval::paid`).
+    pub for_amounts: Vec<Item>,
 }
 
 /// Where in its file a span of a formula is.
@@ -174,6 +178,8 @@ pub fn check(pack: &Pack) -> Result<Checked, Vec<PackError>> {
         }
     }
     let mut graph: HashMap<Item, Vec<Item>> = HashMap::new();
+    // What each item's value needs, leaving out programs' amounts.
+    let mut for_value: HashMap<Item, Vec<Item>> = HashMap::new();
     for (i, v) in pack.variables.iter().enumerate() {
         let t = c.formula(&v.formula, v.entity);
         if let Some(t) = t
@@ -190,7 +196,9 @@ pub fn check(pack: &Pack) -> Result<Checked, Vec<PackError>> {
                 ),
             );
         }
-        graph.insert(Item::Variable(i), std::mem::take(&mut c.deps));
+        let deps = std::mem::take(&mut c.deps);
+        for_value.insert(Item::Variable(i), deps.clone());
+        graph.insert(Item::Variable(i), deps);
     }
     for (i, p) in pack.programs.iter().enumerate() {
         if let Some(t) = c.formula(&p.eligible, p.entity)
@@ -202,6 +210,7 @@ pub fn check(pack: &Pack) -> Result<Checked, Vec<PackError>> {
                 format!("{} 的 eligible 应为真假值，实为 {}", p.id, t.name()),
             );
         }
+        for_value.insert(Item::Program(i), c.deps.clone());
         if let Some(a) = &p.amount
             && let Some(t) = c.formula(a, p.entity)
             && t != Ty::Number
@@ -217,7 +226,36 @@ pub fn check(pack: &Pack) -> Result<Checked, Vec<PackError>> {
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
-    order(pack, &graph).map(|order| Checked { order })
+    let order = order(pack, &graph)?;
+    let for_amounts = only_for_amounts(&c.names, &order, &for_value);
+    Ok(Checked { order, for_amounts })
+}
+
+/// The variables of `order` that no program's eligibility and not the medical chain's
+/// category reads, directly or through other items (`for_value`: each item's reads,
+/// amounts left out).
+fn only_for_amounts(
+    names: &HashMap<&str, Item>,
+    order: &[Item],
+    for_value: &HashMap<Item, Vec<Item>>,
+) -> Vec<Item> {
+    let mut needed: BTreeSet<Item> = BTreeSet::new();
+    let mut todo: Vec<Item> = order
+        .iter()
+        .copied()
+        .filter(|i| matches!(i, Item::Program(_)))
+        .chain(names.get(MEDICAL_CATEGORY).copied())
+        .collect();
+    while let Some(i) = todo.pop() {
+        if needed.insert(i) {
+            todo.extend(for_value.get(&i).into_iter().flatten().copied());
+        }
+    }
+    order
+        .iter()
+        .copied()
+        .filter(|i| !needed.contains(i))
+        .collect()
 }
 
 /// Depth-first topological order; a cycle is reported with its members, at the first

@@ -58,6 +58,38 @@ fn the_shipped_pack_checks_and_orders_dependencies_first() {
             "{before} must come before {after}: {order:?}"
         );
     }
+    // Only the amounts of dibao and dibao_single read the increment.
+    let for_amounts: Vec<String> = checked.for_amounts.iter().map(name).collect();
+    assert_eq!(for_amounts, ["increment"]);
+}
+
+#[test]
+fn variables_only_amounts_read_are_found_through_each_other() {
+    let mut pack = pack_with(
+        &[
+            var("base", "household", "money", "10"),
+            var("bonus", "household", "money", "base * 2"),
+            var("extra", "household", "money", "bonus + 1"),
+            var("gate", "household", "bool", "base > 5"),
+        ]
+        .concat(),
+    );
+    pack.add_variables(
+        "p.toml",
+        "[program.help]\nentity = \"household\"\nlabel = \"x\"\neligible = \"gate\"\namount = \"extra\"\n",
+    )
+    .unwrap();
+    let checked = check(&pack).unwrap();
+    let ids: Vec<&str> = checked
+        .for_amounts
+        .iter()
+        .map(|i| match *i {
+            Item::Variable(k) => pack.variables[k].id.as_str(),
+            Item::Program(k) => pack.programs[k].id.as_str(),
+        })
+        .collect();
+    // `base` is read by `gate` too: it is needed for eligibility.
+    assert_eq!(ids, ["bonus", "extra"]);
 }
 
 #[test]

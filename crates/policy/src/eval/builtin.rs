@@ -7,6 +7,7 @@ use super::value::{Val, Walk, sparse};
 use super::{Eval, EvalError, MedicalRow, Undecided};
 use crate::check::MEDICAL_CATEGORY;
 use crate::medical::{Category, ChainStay, Payment, chain_into};
+use crate::pack::Entity;
 use chrono::{Datelike, Months};
 use minsheng_model::{Area, Fen, HospitalLevel};
 
@@ -19,7 +20,7 @@ fn window_start(month: minsheng_model::Date) -> minsheng_model::Date {
 /// 12-month self-pay.
 pub(crate) struct Medical {
     payments: Vec<Option<Payment>>,
-    self_paid_12m: Val,
+    pub(crate) self_paid_12m: Val,
 }
 
 impl Eval<'_> {
@@ -35,6 +36,9 @@ impl Eval<'_> {
     }
 
     pub(crate) fn medical_self_paid_12m(&mut self) -> Result<Val, EvalError> {
+        if let Some(parent) = &self.parent {
+            return Ok(parent.at(Entity::Person, &parent.medical_self_paid_12m));
+        }
         Ok(self.run_medical()?.self_paid_12m.clone())
     }
 
@@ -42,8 +46,7 @@ impl Eval<'_> {
         let f = self.frame;
         let np = f.persons.id.len();
         let category = self
-            .variable(MEDICAL_CATEGORY)
-            .cloned()
+            .person_variable(MEDICAL_CATEGORY)?
             .unwrap_or(Val::Const(-1));
         let window_start = window_start(f.month);
         let mut payments = vec![None; f.stays.id.len()];
@@ -143,7 +146,7 @@ pub(crate) fn medical_rows(ev: &mut Eval<'_>) -> Result<MedicalOutcome, EvalErro
     let f = ev.frame;
     let year = f.month.year();
     let window_start = window_start(f.month);
-    let category = ev.variable(MEDICAL_CATEGORY).cloned();
+    let category = ev.person_variable(MEDICAL_CATEGORY)?;
     let medical = ev.run_medical()?;
     let mut rows = Vec::new();
     let mut undecided = Vec::new();

@@ -3,7 +3,7 @@
 
 use super::value::{Mask, Val, Walk, choose, fallible, kleene, mask_of, sparse, total};
 use super::{Eval, EvalError};
-use crate::check::{HOUSEHOLD_INPUTS, Item, PERSON_INPUTS};
+use crate::check::{HOUSEHOLD_INPUTS, PERSON_INPUTS};
 use crate::fixed::{Fixed, FixedError};
 use crate::frame::Column;
 use crate::pack::Entity;
@@ -102,12 +102,22 @@ impl Eval<'_> {
         Val::many(v, known.and_then(|k| known_mask(k, bit(name))))
     }
 
-    /// An input column, converted once per frame.
+    /// An input column, converted once per frame (and, in an evaluation of some
+    /// households, selected once).
     fn input(&mut self, entity: Entity, name: &str) -> Option<Val> {
         if let Some(v) = self.inputs.get(&(entity, name.to_owned())) {
             return Some(v.clone());
         }
-        let v = self.convert_input(entity, name)?;
+        let selected = self.parent.as_ref().map(|p| p.input(entity, name));
+        let v = match selected {
+            Some(Some(v)) => v,
+            // Not read by the whole frame: converted for it, then selected.
+            Some(None) => {
+                let whole = self.convert_input(entity, name)?;
+                self.parent.as_ref()?.at(entity, &whole)
+            }
+            None => self.convert_input(entity, name)?,
+        };
         self.inputs.insert((entity, name.to_owned()), v.clone());
         Some(v)
     }
@@ -155,7 +165,7 @@ impl Eval<'_> {
     fn region_index(&self, entity: Entity, i: usize) -> usize {
         let h = match entity {
             Entity::Household => i,
-            Entity::Person => self.frame.persons.household[i] as usize,
+            Entity::Person => self.shape.household_of[i] as usize,
         };
         self.region_at[h] as usize
     }
@@ -190,9 +200,9 @@ impl Eval<'_> {
                 return self.medical_self_paid_12m();
             }
             if let Some(item) = self.names.get(n).copied()
-                && let Some(c) = self.values.get(&item)
+                && let Some(c) = self.computed(item, entity)?
             {
-                return Ok(c.clone());
+                return Ok(c);
             }
         }
         if path.len() == 2 && path[0] == "household" && entity == Entity::Person {
@@ -201,10 +211,7 @@ impl Eval<'_> {
                 return Ok(v.clone());
             }
             let hh = self.name(&path[1..], Entity::Household)?;
-            let v = hh.gather(
-                &self.frame.persons.household,
-                &self.frame.households.members,
-            );
+            let v = hh.gather(&self.shape.household_of, &self.shape.members);
             self.gathered.insert(path[1].clone(), v.clone());
             return Ok(v);
         }
@@ -434,13 +441,13 @@ impl Eval<'_> {
             Some(c) => self.expr(c, Entity::Person, owner)?,
             None => Val::Const(1),
         };
-        let members = &self.frame.households.members;
+        let members: &[std::ops::Range<u32>] = &self.shape.members;
         let overflow = || EvalError::Arithmetic {
             owner: owner.to_owned(),
             unit: "sum".into(),
             source: FixedError::Overflow,
         };
-        let np = self.frame.persons.id.len();
+        let np = self.shape.household_of.len();
         let (cv, vv) = (cond.values(np), value.values(np));
         #[derive(PartialEq)]
         enum Agg {
@@ -463,7 +470,7 @@ impl Eval<'_> {
         if matches!(agg, Agg::Count | Agg::Sum) {
             let one = (agg == Agg::Count).then_some(Fixed::ONE.0);
             return count_or_sum(
-                self.frame,
+                &self.shape,
                 one,
                 (&cv, cond.mask_ref()),
                 (&vv, value.mask_ref()),
@@ -523,10 +530,12 @@ impl Eval<'_> {
     }
 
     /// The person-level value of a variable already computed (for the built-ins).
-    pub(crate) fn variable(&self, id: &str) -> Option<&Val> {
-        self.names
-            .get(id)
-            .and_then(|item: &Item| self.values.get(item))
+    /// The value of person variable `id`, if computed.
+    pub(crate) fn person_variable(&mut self, id: &str) -> Result<Option<Val>, EvalError> {
+        match self.names.get(id) {
+            Some(&item) => self.computed(item, Entity::Person),
+            None => Ok(None),
+        }
     }
 }
 
@@ -540,12 +549,12 @@ impl Eval<'_> {
 /// an unknown member, or whose sum overflowed, are then summed again member by member
 /// with their unknowns.
 fn count_or_sum(
-    frame: &crate::frame::Frame,
+    shape: &super::Shape<'_>,
     one: Option<i64>,
     (cv, cm): (&[i64], &Mask),
     (vv, vm): (&[i64], &Mask),
 ) -> Option<Val> {
-    let members = &frame.households.members;
+    let members = &shape.members;
     // Each member's share (0 where its condition is false), then each household's sum
     // as the difference of running totals at its ends: no loop per household.
     let share: Vec<i64> = match one {
@@ -578,7 +587,7 @@ fn count_or_sum(
         again.extend(0..members.len() as u32);
         vec![0; members.len()]
     };
-    let household = &frame.persons.household;
+    let household = &shape.household_of;
     for m in [cm, vm] {
         again.extend(
             super::value::entries(m)

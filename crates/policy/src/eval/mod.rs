@@ -4,10 +4,12 @@
 //! entity's units (`value::Val`: a constant, or a column with unknown-masks; the
 //! explanations read them as [`value::Col`]). The outcome has the shape of
 //! `results.csv` (eligible units), the `--all` rows, the undecided units with the input
-//! columns that kept them undecided, and `medical.csv`.
+//! columns that kept them undecided, and `medical.csv`. Amounts are computed where they
+//! are paid ([`paid`]) unless every column is kept.
 
 mod builtin;
 mod expr;
+mod paid;
 mod params;
 pub mod value;
 
@@ -16,7 +18,9 @@ use crate::fixed::{Fixed, FixedError};
 use crate::frame::Frame;
 use crate::pack::{Entity, Pack};
 use minsheng_model::{Fen, Id};
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 /// The evaluator's own maps (names, columns, codes: looked up per formula node of every
 /// chunk), hashed with foldhash rather than SipHash.
 type FastMap<K, V> = hashbrown::HashMap<K, V>;
@@ -122,7 +126,7 @@ pub(crate) fn missing(mask: u32) -> Vec<&'static str> {
 }
 
 /// Interned code strings (`'urban'`, `'tekun'` …) as `i64` ids.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Codes {
     ids: FastMap<String, i64>,
     names: Vec<String>,
@@ -144,9 +148,30 @@ impl Codes {
     }
 }
 
+/// How the evaluated units hang together: each person's household and each household's
+/// persons, as indexes among the evaluated units (a whole frame's own, or those of some
+/// of its households: [`paid`]).
+pub(crate) struct Shape<'a> {
+    pub(crate) household_of: Cow<'a, [u32]>,
+    pub(crate) members: Cow<'a, [Range<u32>]>,
+}
+
+impl<'a> Shape<'a> {
+    fn of(frame: &'a Frame) -> Self {
+        Shape {
+            household_of: Cow::Borrowed(&frame.persons.household),
+            members: Cow::Borrowed(&frame.households.members),
+        }
+    }
+}
+
 /// The evaluation state.
 pub(crate) struct Eval<'a> {
+    pub(crate) pack: &'a Pack,
+    /// The chunk's population. (An evaluation of some of its households reads its input
+    /// columns through the selection.)
     pub(crate) frame: &'a Frame,
+    pub(crate) shape: Shape<'a>,
     pub(crate) names: FastMap<&'a str, Item>,
     pub(crate) values: FastMap<Item, Val>,
     /// Input columns converted so far, by entity and name.
@@ -158,14 +183,78 @@ pub(crate) struct Eval<'a> {
     /// Each household's region index in `params`.
     pub(crate) region_at: Vec<u32>,
     pub(crate) medical: Option<builtin::Medical>,
+    /// In an evaluation of some households of a frame ([`paid`]): the whole frame's
+    /// values, read through the selection.
+    pub(crate) parent: Option<paid::Parent<'a>>,
 }
 
-impl Eval<'_> {
+impl<'a> Eval<'a> {
+    /// A fresh evaluation of `frame` with `pack`'s names; `region_at` each household's
+    /// region index in `params`.
+    fn new(
+        pack: &'a Pack,
+        frame: &'a Frame,
+        params: &'a params::ParamTables<'a>,
+        region_at: Vec<u32>,
+    ) -> Self {
+        Eval {
+            pack,
+            frame,
+            shape: Shape::of(frame),
+            names: pack
+                .variables
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.id.as_str(), Item::Variable(i)))
+                .chain(
+                    pack.programs
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| (p.id.as_str(), Item::Program(i))),
+                )
+                .collect(),
+            values: FastMap::new(),
+            inputs: FastMap::new(),
+            gathered: FastMap::new(),
+            codes: Codes::default(),
+            region_at,
+            params,
+            medical: None,
+            parent: None,
+        }
+    }
+
+    /// The value of a variable or program (its eligibility) computed so far. In an
+    /// evaluation of some households: the whole frame's, selected, or — for a variable
+    /// only amounts read — computed here; once either way.
+    pub(crate) fn computed(
+        &mut self,
+        item: Item,
+        entity: Entity,
+    ) -> Result<Option<Val>, EvalError> {
+        if let Some(v) = self.values.get(&item) {
+            return Ok(Some(v.clone()));
+        }
+        let Some(parent) = &self.parent else {
+            return Ok(None);
+        };
+        let v = match (parent.select(item, entity), item) {
+            (Some(v), _) => v,
+            (None, Item::Variable(k)) => {
+                let v = &self.pack.variables[k];
+                self.expr(&v.formula.expr, v.entity, &v.id)?
+            }
+            (None, Item::Program(_)) => return Ok(None),
+        };
+        self.values.insert(item, v.clone());
+        Ok(Some(v))
+    }
+
     /// Units of an entity.
     pub(crate) fn len(&self, e: Entity) -> usize {
         match e {
-            Entity::Person => self.frame.persons.id.len(),
-            Entity::Household => self.frame.households.id.len(),
+            Entity::Person => self.shape.household_of.len(),
+            Entity::Household => self.shape.members.len(),
         }
     }
 
@@ -186,7 +275,8 @@ impl Eval<'_> {
 
 /// Evaluates a checked pack over `frame` (every decided unit is listed in `all`).
 pub fn evaluate(pack: &Pack, checked: &Checked, frame: &Frame) -> Result<Outcome, EvalError> {
-    evaluate_all(pack, checked, frame).map(|e| e.outcome)
+    let params = params::ParamTables::new(pack, std::slice::from_ref(frame));
+    run(pack, checked, frame, &params, true, false).map(|e| e.outcome)
 }
 
 /// Evaluates a checked pack over a population laid out in chunks of whole households
@@ -284,46 +374,43 @@ fn run(
     all: bool,
     keep_columns: bool,
 ) -> Result<Evaluated, EvalError> {
-    let mut ev = Eval {
-        frame,
-        names: pack
-            .variables
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.id.as_str(), Item::Variable(i)))
-            .chain(
-                pack.programs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (p.id.as_str(), Item::Program(i))),
-            )
-            .collect(),
-        values: FastMap::new(),
-        inputs: FastMap::new(),
-        gathered: FastMap::new(),
-        codes: Codes::default(),
-        region_at: params.region_indexes(frame),
-        params,
-        medical: None,
-    };
-    let mut amounts: FastMap<usize, Val> = FastMap::new();
+    let mut ev = Eval::new(pack, frame, params, params.region_indexes(frame));
+    // With every column kept (explanations), every amount over every unit; otherwise
+    // the amounts and what only they read where someone is paid.
+    let mut every_amount: FastMap<usize, Val> = FastMap::new();
     for &item in &checked.order {
         let col = match item {
+            Item::Variable(_) if !keep_columns && checked.for_amounts.contains(&item) => {
+                continue;
+            }
             Item::Variable(k) => {
                 let v = &pack.variables[k];
                 ev.expr(&v.formula.expr, v.entity, &v.id)?
             }
             Item::Program(k) => {
                 let p = &pack.programs[k];
-                if let Some(a) = &p.amount {
+                if let (Some(a), true) = (&p.amount, keep_columns) {
                     let amount = ev.expr(&a.expr, p.entity, &p.id)?;
-                    amounts.insert(k, amount);
+                    every_amount.insert(k, amount);
                 }
                 ev.expr(&p.eligible.expr, p.entity, &p.id)?
             }
         };
         ev.values.insert(item, col);
     }
+    // The units with a row to write, per program.
+    let units: Vec<Vec<usize>> = (0..pack.programs.len())
+        .map(|k| {
+            let p = &pack.programs[k];
+            candidates(&ev.values[&Item::Program(k)], ev.len(p.entity), all)
+        })
+        .collect();
+    let (medical, medical_undecided) = builtin::medical_rows(&mut ev)?;
+    let amounts = if keep_columns {
+        paid::Amounts::Every(every_amount)
+    } else {
+        paid::amounts(&ev, &units)?
+    };
     // Programs (and the medical chain's undecided rows) in id order: the last part of
     // the output order.
     let mut ids: Vec<&str> = pack.programs.iter().map(|p| p.id.as_str()).collect();
@@ -337,8 +424,8 @@ fn run(
     for (k, p) in pack.programs.iter().enumerate() {
         let program = Id::new(&p.id);
         let elig = &ev.values[&Item::Program(k)];
-        let amount = amounts.get(&k);
-        for u in candidates(elig, ev.len(p.entity), all) {
+        let has_amount = p.amount.is_some();
+        for &u in &units[k] {
             let (household, person) = match p.entity {
                 Entity::Household => (u, None),
                 Entity::Person => (frame.persons.household[u] as usize, Some(u)),
@@ -373,8 +460,8 @@ fn run(
                 continue;
             }
             let mut monthly_amount = Fen(0);
-            if let (true, Some(a)) = (eligible, amount) {
-                let (a, unknown) = a.at(u);
+            if eligible && has_amount {
+                let (a, unknown) = amounts.at(k, u);
                 if unknown != 0 {
                     undecided.push((key, undecided_row(unknown)));
                     continue;
@@ -404,7 +491,6 @@ fn run(
             }
         }
     }
-    let (medical, medical_undecided) = builtin::medical_rows(&mut ev)?;
     // Households keep id order and persons id order within them, so the keys sort as
     // the ids do; the medical category's rows are undecided units like any other.
     fn in_order<T>(mut rows: Vec<(RowKey, T)>) -> Vec<T> {
@@ -440,7 +526,7 @@ fn run(
         });
         (
             values,
-            columns(amounts, |k| ev.len(pack.programs[*k].entity)),
+            columns(amounts.into_every(), |k| ev.len(pack.programs[*k].entity)),
         )
     } else {
         (HashMap::new(), HashMap::new())

@@ -273,6 +273,25 @@ impl Val {
     }
 }
 
+impl Val {
+    /// The values of the units at `at` (ascending), with their unknowns: a value of
+    /// some of the units, as an evaluation of some households reads the whole frame's.
+    pub(crate) fn select(&self, at: &[u32]) -> Val {
+        match self {
+            Val::Const(x) => Val::Const(*x),
+            Val::Many(c) => Val::many(
+                at.iter().map(|&u| c.v[u as usize]).collect(),
+                sparse(
+                    entries(&c.m)
+                        .iter()
+                        .filter_map(|&(u, b)| at.binary_search(&u).ok().map(|i| (i as u32, b)))
+                        .collect(),
+                ),
+            ),
+        }
+    }
+}
+
 /// `f` on every unit of `n`, unknowns united. `f` must be total: it also runs on the
 /// unspecified values of unknown units. The result is written over `a`'s column when
 /// nothing else holds it (a formula's intermediate value), else into a fresh one.
@@ -618,6 +637,17 @@ mod tests {
             choose(3, &Val::Const(1), &Val::Const(5), &e),
             Val::Const(5)
         ));
+    }
+
+    #[test]
+    fn select_keeps_the_chosen_units_and_their_unknowns() {
+        let v = val(&[(5, 0), (6, 2), (7, 0), (8, 4), (9, 1)]);
+        let s = v.select(&[1, 2, 4]);
+        assert_eq!(units(&s, 3), vec![(0, 2), (7, 0), (0, 1)]);
+        // No unknown among the chosen: no mask at all.
+        assert!(v.select(&[0, 2]).mask_ref().is_none());
+        assert_eq!(units(&v.select(&[0, 2]), 2), vec![(5, 0), (7, 0)]);
+        assert!(matches!(Val::Const(3).select(&[0, 9]), Val::Const(3)));
     }
 
     #[test]

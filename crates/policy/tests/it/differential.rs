@@ -188,6 +188,11 @@ fn chunks_in_parallel_give_the_one_frame_outcome() {
     assert_eq!(frames.len(), 31);
     let chunked = minsheng_policy::eval::evaluate_chunks(&pack, &checked, &frames, true).unwrap();
     assert_eq!(chunked, whole);
+    // Every amount over every unit (as explanations keep them) or only where paid: the
+    // same outcome.
+    let frame = Frame::build(&reg, month).unwrap();
+    let every = minsheng_policy::eval::evaluate_all(&pack, &checked, &frame).unwrap();
+    assert_eq!(every.outcome, whole);
     let lean = minsheng_policy::eval::evaluate_chunks(&pack, &checked, &frames, false).unwrap();
     assert!(lean.all.is_empty());
     assert_eq!(lean.results, whole.results);

@@ -1,0 +1,222 @@
+//! Amounts where they are paid. A program's amount is read only for its eligible units —
+//! a few in a hundred — so a bulk evaluation computes each program's amount over just
+//! the households where one of its units is known to be eligible, and the variables only
+//! amounts read ([`Checked::for_amounts`](crate::check::Checked): `increment` …) there
+//! too, on demand. Such an evaluation ([`Parent`]) reads the whole frame's values,
+//! converted inputs and medical self-pay through its selection; it copies no frame.
+//! An evaluation that keeps every column (explanations) computes every amount over every
+//! unit instead; the outcome is the same, which the differential and chunk tests hold.
+//!
+//! An amount that cannot be computed (an overflow, a division by zero) at a unit nobody
+//! pays is therefore not an error of the bulk evaluation.
+
+use super::value::Val;
+use super::{Eval, EvalError, FastMap, Shape};
+use crate::check::Item;
+use crate::pack::Entity;
+use std::borrow::Cow;
+
+/// The whole frame's values as an evaluation of some of its households reads them.
+pub(crate) struct Parent<'a> {
+    values: &'a FastMap<Item, Val>,
+    inputs: &'a FastMap<(Entity, String), Val>,
+    pub(crate) medical_self_paid_12m: Val,
+    /// The whole frame's index of each evaluated household and person (ascending).
+    households: &'a [u32],
+    persons: &'a [u32],
+}
+
+impl Parent<'_> {
+    /// A whole-frame value of `entity` at the evaluated units.
+    pub(crate) fn at(&self, entity: Entity, v: &Val) -> Val {
+        v.select(match entity {
+            Entity::Household => self.households,
+            Entity::Person => self.persons,
+        })
+    }
+
+    /// The whole frame's value of `item`, if computed there.
+    pub(crate) fn select(&self, item: Item, entity: Entity) -> Option<Val> {
+        Some(self.at(entity, self.values.get(&item)?))
+    }
+
+    /// The whole frame's converted input column, if converted there.
+    pub(crate) fn input(&self, entity: Entity, name: &str) -> Option<Val> {
+        Some(self.at(entity, self.inputs.get(&(entity, name.to_owned()))?))
+    }
+}
+
+/// Each program's amount, by program index: over every unit, or over the units of the
+/// households where it pays (the whole frame's index of each, ascending).
+pub(crate) enum Amounts {
+    Every(FastMap<usize, Val>),
+    Paid(FastMap<usize, (Vec<u32>, Val)>),
+}
+
+impl Amounts {
+    /// The amount of program `k` and its unknown bits at unit `u` (of the program's
+    /// entity) — a unit known to be eligible.
+    pub(crate) fn at(&self, k: usize, u: usize) -> (i64, u32) {
+        match self {
+            Amounts::Every(values) => values[&k].at(u),
+            Amounts::Paid(values) => {
+                let (units, v) = &values[&k];
+                let i = units
+                    .binary_search(&(u as u32))
+                    .unwrap_or_else(|_| unreachable!("an eligible unit is evaluated"));
+                v.at(i)
+            }
+        }
+    }
+
+    /// Every amount over every unit (for the columns an explanation keeps; empty when
+    /// only paid units were computed).
+    pub(crate) fn into_every(self) -> FastMap<usize, Val> {
+        match self {
+            Amounts::Every(values) => values,
+            Amounts::Paid(_) => FastMap::new(),
+        }
+    }
+}
+
+/// Each program's amount over the households of `ev`'s frame where it pays; `units[k]`:
+/// the eligible and the undecided units of program `k`, ascending.
+pub(crate) fn amounts(ev: &Eval<'_>, units: &[Vec<usize>]) -> Result<Amounts, EvalError> {
+    let frame = ev.frame;
+    let medical_self_paid_12m = ev
+        .medical
+        .as_ref()
+        .map_or(Val::Const(0), |m| m.self_paid_12m.clone());
+    let mut out = FastMap::new();
+    for (k, p) in ev.pack.programs.iter().enumerate() {
+        let Some(amount) = &p.amount else {
+            continue;
+        };
+        let elig = &ev.values[&Item::Program(k)];
+        // The households of the units known to be eligible, each once.
+        let mut households: Vec<u32> = units[k]
+            .iter()
+            .filter(|&&u| elig.at(u) == (1, 0))
+            .map(|&u| match p.entity {
+                Entity::Household => u as u32,
+                Entity::Person => frame.persons.household[u],
+            })
+            .collect();
+        households.dedup();
+        if households.is_empty() {
+            continue;
+        }
+        let members = |h: &u32| frame.households.members[*h as usize].clone();
+        let persons: Vec<u32> = households.iter().flat_map(members).collect();
+        let mut start = 0;
+        let shape = Shape {
+            household_of: Cow::Owned(
+                households
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(k, h)| std::iter::repeat_n(k as u32, members(h).len()))
+                    .collect(),
+            ),
+            members: Cow::Owned(
+                households
+                    .iter()
+                    .map(|h| {
+                        let r = start..start + members(h).len() as u32;
+                        start = r.end;
+                        r
+                    })
+                    .collect(),
+            ),
+        };
+        let region_at = households
+            .iter()
+            .map(|&h| ev.region_at[h as usize])
+            .collect();
+        let mut sub = Eval::new(ev.pack, frame, ev.params, region_at);
+        sub.shape = shape;
+        // The whole frame's code ids, so that its code values read the same here.
+        sub.codes = ev.codes.clone();
+        sub.parent = Some(Parent {
+            values: &ev.values,
+            inputs: &ev.inputs,
+            medical_self_paid_12m: medical_self_paid_12m.clone(),
+            households: &households,
+            persons: &persons,
+        });
+        let v = sub.expr(&amount.expr, p.entity, &p.id)?;
+        drop(sub);
+        let units = match p.entity {
+            Entity::Household => households,
+            Entity::Person => persons,
+        };
+        out.insert(k, (units, v));
+    }
+    Ok(Amounts::Paid(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::check;
+    use crate::eval::{EvalError, evaluate, evaluate_all};
+    use crate::frame::Frame;
+    use crate::pack::Pack;
+    use crate::params::Parameters;
+    use minsheng_model::{Area, Fen, Household, RegionCode, Registry};
+
+    fn household(id: &str, savings: i64) -> Household {
+        Household {
+            household_id: id.into(),
+            region_code: RegionCode::parse("510703001003").unwrap(),
+            area: Some(Area::Urban),
+            savings: Some(Fen(savings)),
+            houses: Some(0),
+            vehicles: Some(0),
+            address: None,
+            extra: vec![],
+        }
+    }
+
+    /// A program paying 1 000 yuan divided by the savings to households with savings:
+    /// the division fails only where nobody is paid.
+    #[test]
+    fn amounts_are_computed_where_they_are_paid() {
+        let mut pack = Pack {
+            parameters: Parameters::parse("p.toml", "").unwrap(),
+            ..Pack::default()
+        };
+        pack.add_variables(
+            "v.toml",
+            r#"
+[share]
+entity = "household"
+type = "money"
+label = "x"
+formula = "1000 / savings"
+
+[program.help]
+entity = "household"
+label = "x"
+eligible = "savings > 0"
+amount = "share"
+"#,
+        )
+        .unwrap();
+        let checked = check(&pack).unwrap();
+        let month = minsheng_model::date::parse_iso("2024-06-01").unwrap();
+        let reg = Registry {
+            households: vec![household("H1", 0), household("H2", 25_000)],
+            ..Registry::default()
+        };
+        let frame = Frame::build(&reg, month).unwrap();
+        let out = evaluate(&pack, &checked, &frame).unwrap();
+        assert_eq!(out.results.len(), 1);
+        assert_eq!(out.results[0].household_id.as_str(), "H2");
+        assert_eq!(out.results[0].monthly_amount, Fen(400));
+        assert_eq!(out.all.len(), 2, "H1 decided, not eligible");
+        // Keeping every column computes the share of H1 too, where it cannot be.
+        assert!(matches!(
+            evaluate_all(&pack, &checked, &frame),
+            Err(EvalError::Arithmetic { .. })
+        ));
+    }
+}
