@@ -6,7 +6,7 @@
 
 use crate::error::AppError;
 use minsheng_model::Fen;
-use minsheng_policy::eval::{MedicalRow, Outcome, ResultRow, Undecided};
+use minsheng_policy::eval::{MedicalRow, Outcome, ResultRow, Rows, Undecided};
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -123,13 +123,16 @@ fn yuan(buf: &mut String, f: Fen) -> &str {
 fn write_csv<T: Sync>(
     path: &Path,
     header: &[&str],
-    rows: &[T],
+    rows: &Rows<T>,
     record: fn(&T, &mut Out, &mut String) -> csv::Result<()>,
 ) -> Result<(), AppError> {
     let failed = |e: std::io::Error| AppError::io(path, e);
     let csv_failed = |e: csv::Error| failed(e.into());
+    // Stretches of at most STRETCH rows within each part of the rows, in order.
     let stretches = rows
-        .par_chunks(STRETCH)
+        .parts()
+        .par_iter()
+        .flat_map(|part| part.par_chunks(STRETCH))
         .map(|stretch| {
             let mut w = csv::WriterBuilder::new()
                 .has_headers(false)
@@ -157,7 +160,8 @@ fn write_csv<T: Sync>(
 mod tests {
     use super::*;
 
-    /// Rows over several stretches come out as one writer writing them in turn would.
+    /// Rows over several parts and stretches come out as one writer writing them in turn
+    /// would.
     #[test]
     fn stretches_join_into_the_file_one_writer_makes() {
         let rows: Vec<ResultRow> = (0..STRETCH as i64 * 2 + 7)
@@ -171,7 +175,9 @@ mod tests {
             .collect();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("results.csv");
-        write_csv(&path, RESULT_COLUMNS, &rows, result).unwrap();
+        // A small part, then one of more than two stretches.
+        let parts = Rows::from_parts([rows[..100].to_vec(), rows[100..].to_vec()]);
+        write_csv(&path, RESULT_COLUMNS, &parts, result).unwrap();
 
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(RESULT_COLUMNS).unwrap();

@@ -11,7 +11,10 @@ mod builtin;
 mod expr;
 mod paid;
 mod params;
+mod rows;
 pub mod value;
+
+pub use rows::Rows;
 
 use crate::check::{Checked, HOUSEHOLD_INPUTS, Item, PERSON_INPUTS};
 use crate::fixed::{Fixed, FixedError};
@@ -62,12 +65,12 @@ pub struct MedicalRow {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// Eligible units, by (household, person or "", program).
-    pub results: Vec<ResultRow>,
+    pub results: Rows<ResultRow>,
     /// Every decided unit, eligible or not, in the same order.
-    pub all: Vec<ResultRow>,
-    pub undecided: Vec<Undecided>,
+    pub all: Rows<ResultRow>,
+    pub undecided: Rows<Undecided>,
     /// Stays of M's year up to the end of M, by (person, discharge date, stay id).
-    pub medical: Vec<MedicalRow>,
+    pub medical: Rows<MedicalRow>,
 }
 
 /// Why an evaluation could not run.
@@ -296,24 +299,23 @@ pub fn evaluate_chunks(
         .par_iter()
         .map(|f| run(pack, checked, f, &params, all, false).map(|e| e.outcome))
         .collect::<Result<_, _>>()?;
-    // Sized once: the rows are moved, never copied again by a growing vector.
-    let total = |len: fn(&Outcome) -> usize| parts.iter().map(len).sum::<usize>();
-    let mut out = Outcome {
-        results: Vec::with_capacity(total(|p| p.results.len())),
-        all: Vec::with_capacity(total(|p| p.all.len())),
-        undecided: Vec::with_capacity(total(|p| p.undecided.len())),
-        medical: Vec::with_capacity(total(|p| p.medical.len())),
-    };
+    // Each chunk's rows stay where they were made (no row is moved again).
+    let (mut results, mut every, mut undecided, mut medical) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for p in parts {
-        out.results.extend(p.results);
-        out.all.extend(p.all);
-        out.undecided.extend(p.undecided);
-        out.medical.extend(p.medical);
+        results.extend(p.results.into_parts());
+        every.extend(p.all.into_parts());
+        undecided.extend(p.undecided.into_parts());
+        medical.extend(p.medical.into_parts());
     }
     // Chunks follow household order, so results are already in key order; medical rows
     // are ordered by person id across households (stable: chain order within a person).
-    out.medical.sort_by(|a, b| a.person_id.cmp(&b.person_id));
-    Ok(out)
+    Ok(Outcome {
+        results: Rows::from_parts(results),
+        all: Rows::from_parts(every),
+        undecided: Rows::from_parts(undecided),
+        medical: Rows::from_parts(medical).sort_by_key(|m| &m.person_id),
+    })
 }
 
 /// An outcome with every intermediate column, for explanations.
@@ -493,7 +495,7 @@ fn run(
     }
     // Households keep id order and persons id order within them, so the keys sort as
     // the ids do; the medical category's rows are undecided units like any other.
-    fn in_order<T>(mut rows: Vec<(RowKey, T)>) -> Vec<T> {
+    fn in_order<T>(mut rows: Vec<(RowKey, T)>) -> Rows<T> {
         rows.sort_unstable_by_key(|r| r.0);
         rows.into_iter().map(|r| r.1).collect()
     }
@@ -506,7 +508,7 @@ fn run(
         results: in_order(results),
         all: in_order(every),
         undecided: in_order(undecided),
-        medical,
+        medical: medical.into(),
     };
     fn columns<K: Eq + std::hash::Hash>(
         m: FastMap<K, Val>,

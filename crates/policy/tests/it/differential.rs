@@ -59,7 +59,7 @@ fn engine(reg: &Registry, month: chrono::NaiveDate) -> Outcome {
     evaluate(&pack, &checked, &frame).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn ours(rows: &[minsheng_policy::eval::ResultRow]) -> Vec<Row> {
+fn ours(rows: &minsheng_policy::eval::Rows<minsheng_policy::eval::ResultRow>) -> Vec<Row> {
     rows.iter()
         .map(|r| {
             (
