@@ -119,6 +119,17 @@ impl RegionCode {
         other.0 / unit == self.0 / unit
     }
 
+    /// The code's 12 digits as ASCII, made without allocating.
+    pub const fn digits(self) -> [u8; 12] {
+        let (mut v, mut out, mut i) = (self.0, [b'0'; 12], 12);
+        while i > 0 {
+            i -= 1;
+            out[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        out
+    }
+
     /// The 6-digit county part, as used at the start of ID numbers.
     pub const fn county6(self) -> u32 {
         (self.0 / 1_000_000) as u32
@@ -257,6 +268,9 @@ mod tests {
             RegionLevel::City
         );
         assert_eq!(v.county6(), 510703);
+        assert_eq!(&v.digits(), b"510703001001");
+        let first = RegionCode::parse("100000000009").unwrap();
+        assert_eq!(first.digits(), *first.to_string().as_bytes());
     }
 
     #[test]

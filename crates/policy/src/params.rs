@@ -184,11 +184,19 @@ impl Parameters {
 
     /// The value of `id` for a unit in `region` during the month starting `month`.
     pub fn resolve(&self, id: &str, month: Date, region: RegionCode) -> Option<Resolved<'_>> {
-        let code = region.to_string();
-        let p = self.params.get(id)?;
-        p.values
+        self.params.get(id)?.resolve(month, region)
+    }
+}
+
+impl Parameter {
+    /// The value for a unit in `region` during the month starting `month`. (Evaluations
+    /// resolve every parameter for each of a district's thousands of villages: the code's
+    /// digits are compared in place, no text is made.)
+    pub fn resolve(&self, month: Date, region: RegionCode) -> Option<Resolved<'_>> {
+        let code = region.digits();
+        self.values
             .iter()
-            .filter(|v| code.starts_with(&v.region) && v.since.is_none_or(|s| s <= month))
+            .filter(|v| code.starts_with(v.region.as_bytes()) && v.since.is_none_or(|s| s <= month))
             // Most specific region first; then the latest start; later entries win ties,
             // which lets a reform's values override the baseline's.
             .enumerate()

@@ -27,14 +27,23 @@ fn bit(name: &str) -> u32 {
 
 /// The unknowns of an input column: bit `b` where a cell is empty.
 fn known_mask(known: &[bool], b: u32) -> Mask {
-    sparse(
-        known
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| !**k)
-            .map(|(u, _)| (u as u32, b))
-            .collect(),
-    )
+    const BLOCK: usize = 64;
+    let mut unknown = Vec::new();
+    for (i, block) in known.chunks(BLOCK).enumerate() {
+        // Most blocks are all known: one branch-free pass over the block says so.
+        if block.iter().fold(true, |all, &k| all & k) {
+            continue;
+        }
+        let start = i * BLOCK;
+        unknown.extend(
+            block
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| !**k)
+                .map(|(j, _)| ((start + j) as u32, b)),
+        );
+    }
+    sparse(unknown)
 }
 
 /// An input column scaled to fixed point (`scale` raw units per stored unit).
@@ -448,7 +457,6 @@ impl Eval<'_> {
             source: FixedError::Overflow,
         };
         let np = self.shape.household_of.len();
-        let (cv, vv) = (cond.values(np), value.values(np));
         #[derive(PartialEq)]
         enum Agg {
             Any,
@@ -466,6 +474,13 @@ impl Eval<'_> {
             "sum" => Agg::Sum,
             "max" => Agg::Max,
             _ => Agg::Min,
+        };
+        let cv = cond.values(np);
+        // A count reads no member's value.
+        let vv = if agg == Agg::Count {
+            std::borrow::Cow::Borrowed(&[][..])
+        } else {
+            value.values(np)
         };
         if matches!(agg, Agg::Count | Agg::Sum) {
             let one = (agg == Agg::Count).then_some(Fixed::ONE.0);
@@ -539,6 +554,19 @@ impl Eval<'_> {
     }
 }
 
+/// The running (wrapping) totals of `n` shares from 0, and the largest share's size.
+fn running_totals(shares: impl Iterator<Item = i64>, n: usize) -> (Vec<i64>, u64) {
+    let mut running = Vec::with_capacity(n + 1);
+    running.push(0i64);
+    let (mut acc, mut largest) = (0i64, 0u64);
+    for x in shares {
+        largest = largest.max(x.unsigned_abs());
+        acc = acc.wrapping_add(x);
+        running.push(acc);
+    }
+    (running, largest)
+}
+
 /// `count` (`one`: the fixed-point 1) or `sum` of the members' values (`value`, with
 /// its unknowns) where `cond` holds, per household; `None` on overflow. A member counts
 /// where its condition is known true; an unknown condition, or the unknown value of a
@@ -555,30 +583,22 @@ fn count_or_sum(
     (vv, vm): (&[i64], &Mask),
 ) -> Option<Val> {
     let members = &shape.members;
-    // Each member's share (0 where its condition is false), then each household's sum
-    // as the difference of running totals at its ends: no loop per household.
-    let share: Vec<i64> = match one {
-        Some(one) => cv.iter().map(|&c| if c == 1 { one } else { 0 }).collect(),
-        None => cv
-            .iter()
-            .zip(vv)
-            .map(|(&c, &x)| if c == 1 { x } else { 0 })
-            .collect(),
+    // Each member's share (0 where its condition is false) added to a running total,
+    // then each household's sum as the difference of the totals at its ends: no loop
+    // per household.
+    let (running, largest) = match one {
+        Some(one) => running_totals(cv.iter().map(|&c| if c == 1 { one } else { 0 }), cv.len()),
+        None => running_totals(
+            cv.iter().zip(vv).map(|(&c, &x)| if c == 1 { x } else { 0 }),
+            cv.len(),
+        ),
     };
     let mut again: Vec<u32> = Vec::new();
     // Running totals wrap; a difference is exact where the household's true sum fits,
     // which it does wherever no household could overflow — else every household is
     // summed again, checked.
-    let largest = share.iter().map(|x| x.unsigned_abs()).max().unwrap_or(0);
     let most = members.iter().map(|r| r.len() as u64).max().unwrap_or(0);
     let mut out: Vec<i64> = if largest.checked_mul(most).is_some_and(|m| m < 1 << 63) {
-        let mut running = Vec::with_capacity(share.len() + 1);
-        running.push(0i64);
-        let mut acc = 0i64;
-        for &x in &share {
-            acc = acc.wrapping_add(x);
-            running.push(acc);
-        }
         members
             .iter()
             .map(|r| running[r.end as usize].wrapping_sub(running[r.start as usize]))
@@ -606,7 +626,11 @@ fn count_or_sum(
             let (c, v) = (c_unknown.bits(p), v_unknown.bits(p));
             let take = c == 0 && cv[p] == 1;
             mask |= c | if take { v } else { 0 };
-            acc = acc.checked_add(if take { one.unwrap_or(vv[p]) } else { 0 })?;
+            acc = acc.checked_add(if take {
+                one.unwrap_or_else(|| vv[p])
+            } else {
+                0
+            })?;
         }
         out[h as usize] = if mask == 0 { acc } else { 0 };
         if mask != 0 {
@@ -614,4 +638,37 @@ fn count_or_sum(
         }
     }
     Some(Val::many(out, sparse(unknown)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Unknown cells are found wherever they fall: in blocks of their own, at block
+    /// edges, in the last partial block, everywhere or nowhere.
+    #[test]
+    fn known_masks_list_every_unknown_cell() {
+        for n in [0, 1, 63, 64, 65, 200] {
+            for pattern in [0usize, 1, 7, 63, 64] {
+                let known: Vec<bool> = (0..n)
+                    .map(|i| match pattern {
+                        0 => true,
+                        1 => false,
+                        p => i % p != 3 % p,
+                    })
+                    .collect();
+                let want: Vec<(u32, u32)> = (0..n)
+                    .filter(|&i| !known[i])
+                    .map(|i| (i as u32, 8))
+                    .collect();
+                let got = known_mask(&known, 8);
+                assert_eq!(
+                    super::super::value::entries(&got),
+                    &want[..],
+                    "n {n}, pattern {pattern}"
+                );
+                assert_eq!(got.is_none(), want.is_empty());
+            }
+        }
+    }
 }

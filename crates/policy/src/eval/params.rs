@@ -81,13 +81,13 @@ impl<'a> ParamTables<'a> {
         if let Some(t) = self.lock().get(id) {
             return t.clone();
         }
+        let parameter = self.pack.parameters.get(id);
         let values: Vec<Option<i64>> = self
             .regions
             .iter()
             .map(|&r| {
-                self.pack
-                    .parameters
-                    .resolve(id, self.month, r)
+                parameter?
+                    .resolve(self.month, r)
                     .and_then(|r| Fixed::from_decimal(r.value).ok())
                     .map(|f| f.0)
             })
