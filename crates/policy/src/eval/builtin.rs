@@ -4,7 +4,7 @@
 //! `medical.csv`.
 
 use super::value::{Val, Walk, sparse};
-use super::{Eval, EvalError, MedicalRow, Undecided};
+use super::{Eval, EvalError, MedicalRow};
 use crate::check::MEDICAL_CATEGORY;
 use crate::medical::{Category, ChainStay, Payment, chain_into};
 use crate::pack::Entity;
@@ -134,8 +134,9 @@ impl Eval<'_> {
     }
 }
 
-/// `medical.csv` rows, and the undecided persons by index.
-pub(crate) type MedicalOutcome = (Vec<MedicalRow>, Vec<(usize, Undecided)>);
+/// `medical.csv` rows, and the undecided persons by index with the unknown bits of
+/// their category.
+pub(crate) type MedicalOutcome = (Vec<MedicalRow>, Vec<(usize, u32)>);
 
 /// The program name of an undecided medical chain.
 pub(crate) const MEDICAL: &str = "medical";
@@ -159,14 +160,7 @@ pub(crate) fn medical_rows(ev: &mut Eval<'_>) -> Result<MedicalOutcome, EvalErro
         });
         let mask = category_unknown.as_mut().map_or(0, |w| w.bits(p));
         if matters && mask != 0 {
-            let h = f.persons.household[p] as usize;
-            let row = Undecided {
-                household_id: f.households.id[h].clone(),
-                person_id: Some(f.persons.id[p].clone()),
-                program: MEDICAL.into(),
-                missing: super::missing(mask),
-            };
-            undecided.push((p, row));
+            undecided.push((p, mask));
             continue;
         }
         for s in range {

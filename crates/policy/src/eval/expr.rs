@@ -349,19 +349,46 @@ impl Eval<'_> {
             }
             ExprKind::In { expr, set, negated } => {
                 let x = self.expr(expr, entity, owner)?;
+                // `not in` flips the bit in the same pass.
+                let flip = Val::Const(i64::from(*negated));
                 let hit = match set {
                     InSet::Range { lo, hi } => {
                         let (lo, hi) =
                             (self.expr(lo, entity, owner)?, self.expr(hi, entity, owner)?);
+                        // Constant bounds (`disability_grade in 1..2`): one pass.
+                        if let (&Val::Const(lo), &Val::Const(hi)) = (&lo, &hi) {
+                            return Ok(total(n, x, &flip, move |v, f| {
+                                i64::from((lo <= v) & (v <= hi)) ^ f
+                            }));
+                        }
                         let ge = total(n, x.clone(), &lo, |a, b| i64::from(a >= b));
                         let le = total(n, x, &hi, |a, b| i64::from(a <= b));
                         total(n, ge, &le, |a, b| a & b)
                     }
                     InSet::List(items) => {
+                        let items = items
+                            .iter()
+                            .map(|it| self.expr(it, entity, owner))
+                            .collect::<Result<Vec<Val>, _>>()?;
+                        // Up to four constants (`employment in ['employed', 'flexible']`):
+                        // one pass, each unit compared with all four (repeats fill the rest).
+                        let consts: Vec<i64> = items
+                            .iter()
+                            .filter_map(|c| match c {
+                                Val::Const(c) => Some(*c),
+                                Val::Many(_) => None,
+                            })
+                            .collect();
+                        if consts.len() == items.len() && (1..=4).contains(&consts.len()) {
+                            let s: [i64; 4] =
+                                std::array::from_fn(|i| consts[i.min(consts.len() - 1)]);
+                            return Ok(total(n, x, &flip, move |v, f| {
+                                i64::from((v == s[0]) | (v == s[1]) | (v == s[2]) | (v == s[3])) ^ f
+                            }));
+                        }
                         let mut acc = Val::Const(0);
-                        for it in items {
-                            let c = self.expr(it, entity, owner)?;
-                            let eq = total(n, x.clone(), &c, |a, b| i64::from(a == b));
+                        for c in &items {
+                            let eq = total(n, x.clone(), c, |a, b| i64::from(a == b));
                             acc = total(n, acc, &eq, |a, b| a | b);
                         }
                         // An empty list: the value is still read (strict).
@@ -369,7 +396,7 @@ impl Eval<'_> {
                     }
                 };
                 Ok(if *negated {
-                    total(n, hit, &Val::Const(1), |h, one| one - h)
+                    total(n, hit, &flip, |h, f| h ^ f)
                 } else {
                     hit
                 })

@@ -8,6 +8,7 @@
 //! are paid ([`paid`]) unless every column is kept.
 
 mod builtin;
+mod decide;
 mod expr;
 mod paid;
 mod params;
@@ -17,7 +18,7 @@ pub mod value;
 pub use rows::Rows;
 
 use crate::check::{Checked, HOUSEHOLD_INPUTS, Item, PERSON_INPUTS};
-use crate::fixed::{Fixed, FixedError};
+use crate::fixed::FixedError;
 use crate::frame::Frame;
 use crate::pack::{Entity, Pack};
 use minsheng_model::{Fen, Id};
@@ -364,10 +365,6 @@ fn candidates(elig: &Val, n: usize, all: bool) -> Vec<usize> {
     }
 }
 
-/// Where a row goes in the output order: household, then the household's own row before
-/// its persons', then program id.
-type RowKey = (u32, u32, u32);
-
 fn run(
     pack: &Pack,
     checked: &Checked,
@@ -407,7 +404,7 @@ fn run(
             candidates(&ev.values[&Item::Program(k)], ev.len(p.entity), all)
         })
         .collect();
-    let (medical, medical_undecided) = builtin::medical_rows(&mut ev)?;
+    let (medical, medical_unknown) = builtin::medical_rows(&mut ev)?;
     let amounts = if keep_columns {
         paid::Amounts::Every(every_amount)
     } else {
@@ -415,99 +412,11 @@ fn run(
     };
     // Programs (and the medical chain's undecided rows) in id order: the last part of
     // the output order.
-    let mut ids: Vec<&str> = pack.programs.iter().map(|p| p.id.as_str()).collect();
-    ids.push(builtin::MEDICAL);
-    ids.sort_unstable();
-    let rank_of = |id: &str| ids.iter().position(|&x| x == id).unwrap_or(0) as u32;
-    let rank: Vec<u32> = pack.programs.iter().map(|p| rank_of(&p.id)).collect();
-    let mut results: Vec<(RowKey, ResultRow)> = Vec::new();
-    let mut every: Vec<(RowKey, ResultRow)> = Vec::new();
-    let mut undecided: Vec<(RowKey, Undecided)> = Vec::new();
-    for (k, p) in pack.programs.iter().enumerate() {
-        let program = Id::new(&p.id);
-        let elig = &ev.values[&Item::Program(k)];
-        let has_amount = p.amount.is_some();
-        for &u in &units[k] {
-            let (household, person) = match p.entity {
-                Entity::Household => (u, None),
-                Entity::Person => (frame.persons.household[u] as usize, Some(u)),
-            };
-            let key = (
-                household as u32,
-                person.map_or(0, |p| p as u32 + 1),
-                rank[k],
-            );
-            let ids = || {
-                (
-                    frame.households.id[household].clone(),
-                    person.map(|p| frame.persons.id[p].clone()),
-                )
-            };
-            let undecided_row = |mask: u32| {
-                let (household_id, person_id) = ids();
-                Undecided {
-                    household_id,
-                    person_id,
-                    program: program.clone(),
-                    missing: missing(mask),
-                }
-            };
-            let (e, unknown) = elig.at(u);
-            if unknown != 0 {
-                undecided.push((key, undecided_row(unknown)));
-                continue;
-            }
-            let eligible = e == 1;
-            if !eligible && !all {
-                continue;
-            }
-            let mut monthly_amount = Fen(0);
-            if eligible && has_amount {
-                let (a, unknown) = amounts.at(k, u);
-                if unknown != 0 {
-                    undecided.push((key, undecided_row(unknown)));
-                    continue;
-                }
-                let amount = Fixed(a);
-                monthly_amount = Fen(amount.to_fen().ok_or_else(|| EvalError::NotWholeFen {
-                    program: p.id.clone(),
-                    unit: ev.unit(p.entity, u),
-                    amount: amount.to_string(),
-                })?);
-            }
-            let (household_id, person_id) = ids();
-            let row = ResultRow {
-                household_id,
-                person_id,
-                program: program.clone(),
-                eligible,
-                monthly_amount,
-            };
-            match (eligible, all) {
-                (true, true) => {
-                    results.push((key, row.clone()));
-                    every.push((key, row));
-                }
-                (true, false) => results.push((key, row)),
-                (false, _) => every.push((key, row)),
-            }
-        }
-    }
-    // Households keep id order and persons id order within them, so the keys sort as
-    // the ids do; the medical category's rows are undecided units like any other.
-    fn in_order<T>(mut rows: Vec<(RowKey, T)>) -> Rows<T> {
-        rows.sort_unstable_by_key(|r| r.0);
-        rows.into_iter().map(|r| r.1).collect()
-    }
-    let medical_rank = rank_of(builtin::MEDICAL);
-    undecided.extend(medical_undecided.into_iter().map(|(p, row)| {
-        let h = frame.persons.household[p];
-        ((h, p as u32 + 1, medical_rank), row)
-    }));
+    let decided = decide::rows(&ev, &units, &amounts, &medical_unknown, all)?;
     let out = Outcome {
-        results: in_order(results),
-        all: in_order(every),
-        undecided: in_order(undecided),
+        results: decided.results,
+        all: decided.all,
+        undecided: decided.undecided,
         medical: medical.into(),
     };
     fn columns<K: Eq + std::hash::Hash>(
@@ -540,3 +449,6 @@ fn run(
         codes: ev.codes.names,
     })
 }
+
+#[cfg(test)]
+mod tests;

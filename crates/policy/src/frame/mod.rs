@@ -218,4 +218,4 @@ impl Frame {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -3,11 +3,11 @@
 use super::*;
 use minsheng_model::{Fen, HospitalStay, Household, Id, Person, idnumber};
 
-fn d(s: &str) -> Date {
+pub(crate) fn d(s: &str) -> Date {
     minsheng_model::date::parse_iso(s).unwrap()
 }
 
-fn household(id: &str) -> Household {
+pub(crate) fn household(id: &str) -> Household {
     Household {
         household_id: id.into(),
         region_code: RegionCode::parse("510703001003").unwrap(),
@@ -20,7 +20,7 @@ fn household(id: &str) -> Household {
     }
 }
 
-fn person(id: &str, hh: &str, birth: &str, deceased: Option<&str>) -> Person {
+pub(crate) fn person(id: &str, hh: &str, birth: &str, deceased: Option<&str>) -> Person {
     Person {
         person_id: id.into(),
         household_id: hh.into(),
