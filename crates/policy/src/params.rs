@@ -196,7 +196,13 @@ impl Parameter {
         let code = region.digits();
         self.values
             .iter()
-            .filter(|v| code.starts_with(v.region.as_bytes()) && v.since.is_none_or(|s| s <= month))
+            .filter(|v| {
+                // Byte by byte: a prefix of at most 12 digits (no call to compare).
+                let prefix = v.region.as_bytes();
+                prefix.len() <= code.len()
+                    && prefix.iter().zip(&code).all(|(a, b)| a == b)
+                    && v.since.is_none_or(|s| s <= month)
+            })
             // Most specific region first; then the latest start; later entries win ties,
             // which lets a reform's values override the baseline's.
             .enumerate()

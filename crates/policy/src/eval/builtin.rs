@@ -11,6 +11,15 @@ use crate::pack::Entity;
 use chrono::{Datelike, Months};
 use minsheng_model::{Area, Fen, HospitalLevel};
 
+/// The persons of `f` with stays, ascending (stays are ordered by person: a few in ten
+/// persons have one, so the chain's loops go over the stays, not over every person).
+fn with_stays(f: &crate::frame::Frame) -> impl Iterator<Item = usize> + '_ {
+    f.stays
+        .person
+        .chunk_by(|a, b| a == b)
+        .map(|g| g[0] as usize)
+}
+
 /// First day of the 12-month window ending with the month starting `month`.
 fn window_start(month: minsheng_model::Date) -> minsheng_model::Date {
     month.checked_sub_months(Months::new(11)).unwrap_or(month)
@@ -64,11 +73,9 @@ impl Eval<'_> {
             .collect();
         // One person-year at a time, through buffers reused for the whole frame.
         let (mut stays, mut paid) = (Vec::new(), Vec::new());
-        for (p, self_paid) in self_paid.iter_mut().enumerate() {
+        for p in with_stays(f) {
             let range = f.persons.stays[p].clone();
-            if range.is_empty() {
-                continue;
-            }
+            let self_paid = &mut self_paid[p];
             let (code, category_unknown) = (category.value(p), category_unknown_at.bits(p));
             if category_unknown != 0 {
                 // Unknown category: the 12-month self-pay is unknown only if a stay falls
@@ -152,7 +159,7 @@ pub(crate) fn medical_rows(ev: &mut Eval<'_>) -> Result<MedicalOutcome, EvalErro
     let mut rows = Vec::new();
     let mut undecided = Vec::new();
     let mut category_unknown = category.as_ref().map(|c| Walk::new(c.mask_ref()));
-    for p in 0..f.persons.id.len() {
+    for p in with_stays(f) {
         let range = f.persons.stays[p].clone();
         let matters = range.clone().any(|s| {
             let d = f.stays.discharge_date[s as usize];
