@@ -224,6 +224,9 @@ impl Eval<'_> {
             self.gathered.insert(path[1].clone(), v.clone());
             return Ok(v);
         }
+        if self.lifted && entity == Entity::Household && path.len() == 2 && path[0] == "household" {
+            return self.name(&path[1..], Entity::Household);
+        }
         let id = path.join(".");
         let n = self.len(entity);
         let table = self.params.table(&id);
@@ -239,6 +242,11 @@ impl Eval<'_> {
     }
 
     pub(crate) fn expr(&mut self, e: &Expr, entity: Entity, owner: &str) -> Result<Val, EvalError> {
+        if entity == Entity::Person
+            && let Some(v) = self.per_household(e, owner)?
+        {
+            return Ok(v);
+        }
         let n = self.len(entity);
         match &e.kind {
             ExprKind::Number { mantissa, scale } => {
@@ -248,7 +256,14 @@ impl Eval<'_> {
             }
             ExprKind::Str(s) => Ok(Val::Const(self.codes.id(s))),
             ExprKind::Bool(b) => Ok(Val::Const(i64::from(*b))),
-            ExprKind::Name(path) => self.name(path, entity),
+            ExprKind::Name(path) => {
+                let v = self.name(path, entity)?;
+                Ok(if self.lifted {
+                    self.unknown_without_members(v)
+                } else {
+                    v
+                })
+            }
             ExprKind::Index { base, index } => {
                 let ExprKind::Name(path) = &base.kind else {
                     return Ok(Val::Const(0));
@@ -300,7 +315,12 @@ impl Eval<'_> {
                     }
                     v
                 };
-                Ok(Val::many(v, codes.mask_ref().clone()))
+                let v = Val::many(v, codes.mask_ref().clone());
+                Ok(if self.lifted {
+                    self.unknown_without_members(v)
+                } else {
+                    v
+                })
             }
             ExprKind::Unary { op, expr } => {
                 let c = self.expr(expr, entity, owner)?;

@@ -10,6 +10,7 @@
 mod builtin;
 mod decide;
 mod expr;
+mod hoist;
 mod paid;
 mod params;
 mod rows;
@@ -190,6 +191,12 @@ pub(crate) struct Eval<'a> {
     /// In an evaluation of some households of a frame ([`paid`]): the whole frame's
     /// values, read through the selection.
     pub(crate) parent: Option<paid::Parent<'a>>,
+    /// Whether a household-only part of a person formula is being computed per
+    /// household ([`hoist`]): `household.x` then reads the household's `x`.
+    pub(crate) lifted: bool,
+    /// The households without members as an unknown-mask ([`hoist::NO_MEMBER`]), once
+    /// asked.
+    pub(crate) no_members: Option<value::Mask>,
 }
 
 impl<'a> Eval<'a> {
@@ -225,6 +232,8 @@ impl<'a> Eval<'a> {
             params,
             medical: None,
             parent: None,
+            lifted: false,
+            no_members: None,
         }
     }
 

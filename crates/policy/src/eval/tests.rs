@@ -20,25 +20,25 @@ fn pack(variables: &str) -> (Pack, crate::check::Checked) {
     (pack, checked)
 }
 
+/// A variable's table in a policy file.
+fn var(id: &str, entity: &str, ty: &str, formula: &str) -> String {
+    format!(
+        "[{id}]\nentity = \"{entity}\"\ntype = \"{ty}\"\nlabel = \"x\"\nformula = \"{formula}\"\n"
+    )
+}
+
 /// A program paying 1 000 yuan divided by the savings to households with savings:
 /// the division fails only where nobody is paid.
 #[test]
 fn amounts_are_computed_where_they_are_paid() {
-    let (pack, checked) = pack(
-        r#"
-[share]
-entity = "household"
-type = "money"
-label = "x"
-formula = "1000 / savings"
-
+    let program = r#"
 [program.help]
 entity = "household"
 label = "x"
 eligible = "savings > 0"
 amount = "share"
-"#,
-    );
+"#;
+    let (pack, checked) = pack(&(var("share", "household", "money", "1000 / savings") + program));
     let (mut h1, mut h2) = (household("H1"), household("H2"));
     h1.savings = Some(Fen(0));
     h2.savings = Some(Fen(25_000));
@@ -63,11 +63,6 @@ amount = "share"
 /// way) gives the same answers, negated or not, unknown where the value is.
 #[test]
 fn membership_tests_agree_on_constant_and_computed_sets() {
-    let var = |id: &str, formula: &str| {
-        format!(
-            "[{id}]\nentity = \"person\"\ntype = \"bool\"\nlabel = \"x\"\nformula = \"{formula}\"\n"
-        )
-    };
     let formulas = [
         ("range", "disability_grade in 1..2"),
         ("range_computed", "disability_grade in 1..(age - age + 2)"),
@@ -81,7 +76,10 @@ fn membership_tests_agree_on_constant_and_computed_sets() {
             "disability_grade not in [1, age - age + 2]",
         ),
     ];
-    let text: String = formulas.iter().map(|(id, f)| var(id, f)).collect();
+    let text: String = formulas
+        .iter()
+        .map(|(id, f)| var(id, "person", "bool", f))
+        .collect();
     let (pack, checked) = pack(&text);
     let mut persons = Vec::new();
     for (k, (grade, employment)) in [
@@ -129,4 +127,71 @@ fn membership_tests_agree_on_constant_and_computed_sets() {
     assert_eq!(column("five"), vec![t, t, t, t, None]);
     assert_eq!(column("list"), vec![t, t, f, None, f]);
     assert_eq!(column("not_list"), vec![f, f, t, None, t]);
+}
+
+/// Household-only parts of person formulas are computed per household and spread to the
+/// members; a household whose only member died before the month has nobody to read
+/// them, so its division by a size of 0 is no error.
+#[test]
+fn household_parts_of_person_formulas_spread_to_members() {
+    let (pack, checked) = pack(
+        &[
+            var("hh_total", "household", "money", "sum(members, wage_income)"),
+            var("hh_size", "household", "number", "count(members)"),
+            var("per_capita", "person", "money", "household.hh_total / household.hh_size"),
+            var(
+                "poor_adult",
+                "person",
+                "bool",
+                "household.hh_total / household.hh_size < 300 and age >= 18 and household.hh_size > 1",
+            ),
+        ]
+        .concat(),
+    );
+    let mut persons = Vec::new();
+    for (id, hh, birth, wage, died) in [
+        ("P1", "H1", "1980-01-01", Some(50_000), None),
+        ("P2", "H1", "2010-01-01", None, None),
+        ("P3", "H2", "1950-01-01", Some(0), Some("2024-01-05")),
+        ("P4", "H3", "1970-01-01", Some(10_000), None),
+        ("P5", "H3", "1975-01-01", Some(20_000), None),
+    ] {
+        let mut p = person(id, hh, birth, died);
+        p.wage_income = wage.map(Fen);
+        p.relation = if matches!(id, "P1" | "P3" | "P4") {
+            minsheng_model::Relation::Head
+        } else {
+            minsheng_model::Relation::Spouse
+        };
+        persons.push(p);
+    }
+    let reg = Registry {
+        households: vec![household("H1"), household("H2"), household("H3")],
+        persons,
+        ..Registry::default()
+    };
+    let frame = Frame::build(&reg, d("2024-06-01")).unwrap();
+    assert_eq!(
+        frame.households.members[1],
+        2..2,
+        "H2 has no member in June"
+    );
+    let ev = evaluate_all(&pack, &checked, &frame).unwrap();
+    let column = |id: &str| {
+        let k = pack.variables.iter().position(|v| v.id == id).unwrap();
+        let c = &ev.values[&Item::Variable(k)];
+        (0..c.len())
+            .map(|u| (c.m[u] == 0).then_some(c.v[u]))
+            .collect::<Vec<_>>()
+    };
+    let yuan = |y: i64| Some(y * crate::fixed::Fixed::ONE.0);
+    // P2's wage is unknown: H1's total, and all that reads it, is unknown.
+    assert_eq!(column("per_capita"), vec![None, None, yuan(150), yuan(150)]);
+    // P1 is an adult of unknown means; P2 a child, whatever the means (Kleene's `and`);
+    // P4 and P5 are adults of a household of two with 150 a head: poor adults.
+    assert_eq!(column("poor_adult"), vec![None, Some(0), Some(1), Some(1)]);
+    assert_eq!(
+        evaluate(&pack, &checked, &frame).unwrap().undecided.len(),
+        0
+    );
 }

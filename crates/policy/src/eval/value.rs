@@ -143,7 +143,7 @@ pub(crate) enum Val {
 }
 
 /// The unknowns of either operand.
-fn union(a: &Mask, b: &Mask) -> Mask {
+pub(crate) fn union(a: &Mask, b: &Mask) -> Mask {
     match (a, b) {
         (None, m) | (m, None) => m.clone(),
         (Some(x), Some(y)) if Rc::ptr_eq(x, y) => a.clone(),
