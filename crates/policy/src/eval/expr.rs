@@ -691,6 +691,24 @@ fn count_or_sum(
 mod tests {
     use super::*;
 
+    /// Input amounts become fixed point exactly, saturating only past the limit.
+    #[test]
+    fn inputs_scale_exactly_and_saturate_at_the_limit() {
+        let col = Column {
+            values: vec![1, -2, 0],
+            known: vec![true, false, true],
+        };
+        let v = scaled_col(&col, "wage_income", 1_000_000);
+        assert_eq!(v.values(3)[..], [1_000_000, -2_000_000, 0]);
+        assert_eq!(v.at(1).1, bit("wage_income"));
+        let big = Column {
+            values: vec![3, i64::MAX / 10, i64::MIN / 10],
+            known: vec![true; 3],
+        };
+        let v = scaled_col(&big, "wage_income", 1_000_000);
+        assert_eq!(v.values(3)[..], [3_000_000, i64::MAX, i64::MIN]);
+    }
+
     /// Unknown cells are found wherever they fall: in blocks of their own, at block
     /// edges, in the last partial block, everywhere or nowhere.
     #[test]
