@@ -94,7 +94,7 @@ impl Eval<'_> {
             ..
         } = &e.kind
         {
-            return self.split_chain(e, *op, owner);
+            return self.split_chain(e, *op, owner).map(Some);
         }
         let leaf = matches!(
             e.kind,
@@ -107,39 +107,38 @@ impl Eval<'_> {
         Ok(Some(self.spread(&v)))
     }
 
-    /// A chain of `and` (`or`) whose household-only terms are computed together per
-    /// household, then joined with the person terms; `None` when fewer than two terms
-    /// are household-only (nothing to gain over computing each part on its own).
-    fn split_chain(
-        &mut self,
-        e: &Expr,
-        op: BinaryOp,
-        owner: &str,
-    ) -> Result<Option<Val>, EvalError> {
+    /// A chain of `and` (`or`) of a person formula, its terms joined left to right; when
+    /// two or more of them are household-only, those are joined per household first and
+    /// spread once. (The whole chain is taken here, so no sub-chain is split again.)
+    fn split_chain(&mut self, e: &Expr, op: BinaryOp, owner: &str) -> Result<Val, EvalError> {
         let mut all = Vec::new();
         terms(e, op, &mut all);
-        let (household, person): (Vec<&Expr>, Vec<&Expr>) =
-            all.into_iter().partition(|t| self.household_only(t));
-        if household.len() < 2 {
-            return Ok(None);
-        }
         let dominant = i64::from(op == BinaryOp::Or);
-        let nh = self.len(Entity::Household);
-        let mut acc: Option<Val> = None;
-        for t in household {
-            let v = self.lifted(t, owner)?;
-            acc = Some(match acc {
-                None => v,
-                Some(a) => kleene(nh, &a, &v, dominant),
-            });
-        }
+        let join = |acc: Option<Val>, v: Val, n: usize| match acc {
+            None => v,
+            Some(a) => kleene(n, &a, &v, dominant),
+        };
+        let (household, person): (Vec<&Expr>, Vec<&Expr>) =
+            all.iter().partition(|t| self.household_only(t));
+        let mut acc = None;
+        let person = if household.len() >= 2 {
+            let nh = self.len(Entity::Household);
+            let mut joined = None;
+            for t in household {
+                let v = self.lifted(t, owner)?;
+                joined = Some(join(joined, v, nh));
+            }
+            acc = joined.map(|v| self.spread(&v));
+            person
+        } else {
+            all
+        };
         let np = self.len(Entity::Person);
-        let mut acc = self.spread(&acc.unwrap_or(Val::Const(1 - dominant)));
         for t in person {
             let v = self.expr(t, Entity::Person, owner)?;
-            acc = kleene(np, &acc, &v, dominant);
+            acc = Some(join(acc, v, np));
         }
-        Ok(Some(acc))
+        Ok(acc.unwrap_or_else(|| unreachable!("a chain has two terms or more")))
     }
 
     /// `e` (household-only, of a person formula) per household: `household.x` read as

@@ -419,8 +419,6 @@ fn run(
     } else {
         paid::amounts(&ev, &units)?
     };
-    // Programs (and the medical chain's undecided rows) in id order: the last part of
-    // the output order.
     let decided = decide::rows(&ev, &units, &amounts, &medical_unknown, all)?;
     let out = Outcome {
         results: decided.results,

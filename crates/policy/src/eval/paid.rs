@@ -108,25 +108,24 @@ pub(crate) fn amounts(ev: &Eval<'_>, units: &[Vec<usize>]) -> Result<Amounts, Ev
         }
         let members = |h: &u32| frame.households.members[*h as usize].clone();
         let persons: Vec<u32> = households.iter().flat_map(members).collect();
+        // The selected households' members, numbered among the selected persons.
         let mut start = 0;
+        let ranges: Vec<std::ops::Range<u32>> = households
+            .iter()
+            .map(|h| {
+                let r = start..start + members(h).len() as u32;
+                start = r.end;
+                r
+            })
+            .collect();
         let shape = Shape {
             household_of: Cow::Owned(
-                households
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(k, h)| std::iter::repeat_n(k as u32, members(h).len()))
+                (0u32..)
+                    .zip(&ranges)
+                    .flat_map(|(k, r)| std::iter::repeat_n(k, r.len()))
                     .collect(),
             ),
-            members: Cow::Owned(
-                households
-                    .iter()
-                    .map(|h| {
-                        let r = start..start + members(h).len() as u32;
-                        start = r.end;
-                        r
-                    })
-                    .collect(),
-            ),
+            members: Cow::Owned(ranges),
         };
         let region_at = households
             .iter()
