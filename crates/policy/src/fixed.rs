@@ -110,6 +110,21 @@ impl Fixed {
         fit(p / i128::from(ONE))
     }
 
+    /// The value as a factor: the reduced fraction `num / den` of whole numbers.
+    pub fn factor(self) -> Factor {
+        let (mut a, mut b) = (self.0.unsigned_abs(), ONE as u64);
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        // `a` divides 10⁸, so it fits, and so do both parts.
+        let g = a as i64;
+        Factor {
+            c: self,
+            num: self.0 / g,
+            den: ONE / g,
+        }
+    }
+
     pub fn checked_div(self, o: Fixed) -> R {
         if o.0 == 0 {
             return Err(FixedError::DivisionByZero);
@@ -164,6 +179,33 @@ impl Fixed {
     }
 }
 
+/// A constant factor `c` as the reduced fraction `num / den` of its value (`den`
+/// divides 10⁸). `x × c` is then `x × num / den`, which stays in 64 bits for the amounts
+/// rules multiply by rates (`wage × 20%` is `wage / 5`) where `x × c` itself does not:
+/// a wage above 4 611 yuan times 20 % overflowed 64 bits and took the 128-bit road.
+#[derive(Clone, Copy, Debug)]
+pub struct Factor {
+    pub c: Fixed,
+    pub num: i64,
+    pub den: i64,
+}
+
+impl Factor {
+    /// `Fixed(x).checked_mul(self.c)` (the same value or error), where `DEN` is
+    /// `self.den` as a constant, so that the division by it is a multiplication.
+    #[inline]
+    pub fn times<const DEN: i64>(self, x: i64) -> R {
+        debug_assert_eq!(DEN, self.den);
+        match x.checked_mul(self.num) {
+            // `x × c / 10⁸ = x × num / den`, a whole number exactly when `den`
+            // divides `x × num`; it is no larger than `x × num`, so it fits.
+            Some(p) if p % DEN == 0 => Ok(Fixed(p / DEN)),
+            Some(_) => Err(FixedError::Inexact),
+            None => Fixed(x).checked_mul(self.c),
+        }
+    }
+}
+
 impl fmt::Display for Fixed {
     /// Shortest exact decimal: `610`, `0.2`, `1091.5`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -175,6 +217,10 @@ impl fmt::Display for Fixed {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn x_(s: &str) -> Fixed {
+        x(s)
+    }
 
     fn x(s: &str) -> Fixed {
         Fixed::from_decimal(Decimal::parse(s).unwrap()).unwrap()
@@ -256,6 +302,27 @@ mod tests {
             };
             prop_assert_eq!(Fixed(a).checked_mul(Fixed(b)), exact);
             prop_assert_eq!(Fixed(b).checked_mul(Fixed(a)), exact);
+        }
+
+        /// A product by a factor through its reduced fraction is the product.
+        #[test]
+        fn products_by_a_factor_are_the_products(
+            x in prop_oneof![any::<i64>(), (-10i64.pow(10)..10i64.pow(10)).prop_map(|k| k * ONE), -10i64.pow(13)..10i64.pow(13)],
+            c in prop::sample::select(vec!["20%", "50%", "10%", "1.5", "1.3", "0.25", "5%", "0.01", "-0.5", "0", "3"]),
+        ) {
+            let f = x_(c).factor();
+            prop_assert_eq!(f.num * (ONE / f.den), f.c.0);
+            let got = match f.den {
+                1 => f.times::<1>(x),
+                2 => f.times::<2>(x),
+                4 => f.times::<4>(x),
+                5 => f.times::<5>(x),
+                10 => f.times::<10>(x),
+                20 => f.times::<20>(x),
+                100 => f.times::<100>(x),
+                d => unreachable!("{d}"),
+            };
+            prop_assert_eq!(got, Fixed(x).checked_mul(f.c));
         }
     }
 }

@@ -156,7 +156,10 @@ pub(crate) fn medical_rows(ev: &mut Eval<'_>) -> Result<MedicalOutcome, EvalErro
     let window_start = window_start(f.month);
     let category = ev.person_variable(MEDICAL_CATEGORY)?;
     let medical = ev.run_medical()?;
-    let mut rows = Vec::new();
+    // The stays with a row (stay, person), then the rows made in a pass of their own:
+    // the id columns are not in the cache, and a pass of reads independent of each other
+    // fetches their lines together.
+    let mut with_row: Vec<(u32, u32)> = Vec::new();
     let mut undecided = Vec::new();
     let mut category_unknown = category.as_ref().map(|c| Walk::new(c.mask_ref()));
     for p in with_stays(f) {
@@ -170,25 +173,32 @@ pub(crate) fn medical_rows(ev: &mut Eval<'_>) -> Result<MedicalOutcome, EvalErro
             undecided.push((p, mask));
             continue;
         }
-        for s in range {
-            let s = s as usize;
-            if f.stays.discharge_date[s].year() != year {
-                continue;
-            }
-            if let Some(pay) = medical.payments[s] {
-                rows.push(MedicalRow {
-                    stay_id: f.stays.id[s].clone(),
-                    person_id: f.persons.id[p].clone(),
-                    basic_paid: Fen(pay.basic),
-                    critical_paid: Fen(pay.critical),
-                    assistance_paid: Fen(pay.assistance),
-                    local_fund_paid: Fen(pay.local_fund),
-                    self_paid: Fen(pay.self_paid),
-                });
-            }
-        }
+        with_row.extend(
+            range
+                .filter(|&s| {
+                    f.stays.discharge_date[s as usize].year() == year
+                        && medical.payments[s as usize].is_some()
+                })
+                .map(|s| (s, p as u32)),
+        );
     }
-    // Within a person the frame's order is the chain's; between persons, by person id.
-    rows.sort_by(|a, b| a.person_id.cmp(&b.person_id));
+    // Within a person the frame's order is the chain's; between persons, by person id
+    // (stable).
+    with_row.sort_by(|a, b| f.persons.id[a.1 as usize].cmp(&f.persons.id[b.1 as usize]));
+    let rows = with_row
+        .iter()
+        .filter_map(|&(s, p)| {
+            let pay = medical.payments[s as usize]?;
+            Some(MedicalRow {
+                stay_id: f.stays.id[s as usize].clone(),
+                person_id: f.persons.id[p as usize].clone(),
+                basic_paid: Fen(pay.basic),
+                critical_paid: Fen(pay.critical),
+                assistance_paid: Fen(pay.assistance),
+                local_fund_paid: Fen(pay.local_fund),
+                self_paid: Fen(pay.self_paid),
+            })
+        })
+        .collect();
     Ok((rows, undecided))
 }

@@ -6,7 +6,7 @@
 //! moving them through a sort cost more than deciding them).
 
 use super::paid::Amounts;
-use super::value::Val;
+use super::value::{Val, Walk};
 use super::{Eval, EvalError, ResultRow, Rows, Undecided, builtin, missing};
 use crate::check::Item;
 use crate::fixed::Fixed;
@@ -66,12 +66,15 @@ pub(crate) fn rows(
     let mut entries: Vec<Entry> = Vec::new();
     for (k, p) in pack.programs.iter().enumerate() {
         let elig: &Val = &ev.values[&Item::Program(k)];
+        // Units ascend: the unknown lists are walked once, not searched per unit.
+        let mut elig_unknown = Walk::new(elig.mask_ref());
+        let mut amount = amounts.of(k);
         for &u in &units[k] {
             let (household, person) = match p.entity {
                 Entity::Household => (u as u32, None),
                 Entity::Person => (frame.persons.household[u], Some(u as u32)),
             };
-            let (e, unknown) = elig.at(u);
+            let (e, unknown) = (elig.value(u), elig_unknown.bits(u));
             let decision = if unknown != 0 {
                 Decision::Unknown(unknown)
             } else if e != 1 {
@@ -82,7 +85,10 @@ pub(crate) fn rows(
             } else if p.amount.is_none() {
                 Decision::Eligible(0)
             } else {
-                match amounts.at(k, u) {
+                let amount = amount
+                    .as_mut()
+                    .unwrap_or_else(|| unreachable!("a program with an amount pays"));
+                match amount.at(u) {
                     (_, unknown) if unknown != 0 => Decision::Unknown(unknown),
                     (a, _) => {
                         let amount = Fixed(a);
@@ -127,9 +133,15 @@ pub(crate) fn rows(
         0
     });
     let mut undecided = Vec::with_capacity(count(|d| matches!(d, Decision::Unknown(_))));
-    for e in &entries {
+    // The persons' ids first, in a pass of reads independent of each other: the id
+    // column is not in the cache, and its lines are fetched together this way rather
+    // than one at a time between the rows made.
+    let person_ids: Vec<Option<Id>> = entries
+        .iter()
+        .map(|e| e.person.map(|p| frame.persons.id[p as usize].clone()))
+        .collect();
+    for (e, person_id) in entries.iter().zip(person_ids) {
         let household_id = frame.households.id[e.household as usize].clone();
-        let person_id = e.person.map(|p| frame.persons.id[p as usize].clone());
         let program = program_ids[e.program as usize].clone();
         let (eligible, monthly_amount) = match e.decision {
             Decision::Unknown(bits) => {

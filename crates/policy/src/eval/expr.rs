@@ -69,6 +69,32 @@ fn bool_col(c: &Column<bool>, name: &str) -> Val {
     )
 }
 
+/// `a × b`. By a constant that is not a whole number (a rate), through its reduced
+/// fraction ([`crate::fixed::Factor`]), the denominators rates have made constants.
+fn multiply(n: usize, a: Val, b: Val) -> Result<Val, FixedError> {
+    let (x, c) = match (a, b) {
+        (x @ Val::Many(_), Val::Const(c)) | (Val::Const(c), x @ Val::Many(_))
+            if c % Fixed::ONE.0 != 0 =>
+        {
+            (x, c)
+        }
+        (a, b) => return fallible(n, a, &b, |x, y| Fixed(x).checked_mul(Fixed(y)).map(|r| r.0)),
+    };
+    let f = Fixed(c).factor();
+    let unused = Val::Const(0);
+    macro_rules! by {
+        ($($den:literal)*) => {
+            match f.den {
+                $($den => fallible(n, x, &unused, move |x, _| f.times::<$den>(x).map(|r| r.0)),)*
+                _ => fallible(n, x, &Val::Const(c), |x, y| {
+                    Fixed(x).checked_mul(Fixed(y)).map(|r| r.0)
+                }),
+            }
+        };
+    }
+    by!(2 4 5 10 20 25 50 100)
+}
+
 /// Which multiple of the unit `round`, `ceil` and `floor` pick.
 #[derive(Clone, Copy)]
 enum Rounding {
@@ -357,10 +383,7 @@ impl Eval<'_> {
                         x.checked_sub(y).ok_or(FixedError::Overflow)
                     })
                     .map_err(err),
-                    BinaryOp::Mul => {
-                        fallible(n, a, &b, |x, y| Fixed(x).checked_mul(Fixed(y)).map(|r| r.0))
-                            .map_err(err)
-                    }
+                    BinaryOp::Mul => multiply(n, a, b).map_err(err),
                     BinaryOp::Div => {
                         fallible(n, a, &b, |x, y| Fixed(x).checked_div(Fixed(y)).map(|r| r.0))
                             .map_err(err)

@@ -10,7 +10,7 @@
 //! An amount that cannot be computed (an overflow, a division by zero) at a unit nobody
 //! pays is therefore not an error of the bulk evaluation.
 
-use super::value::Val;
+use super::value::{Val, Walk};
 use super::{Eval, EvalError, FastMap, Shape};
 use crate::check::Item;
 use crate::pack::Entity;
@@ -46,6 +46,36 @@ impl Parent<'_> {
     }
 }
 
+/// One program's amounts, read at units asked in ascending order (each list walked once).
+pub(crate) struct AmountsOf<'a> {
+    /// The units evaluated (`None`: every unit), and the place of the last one asked.
+    units: Option<&'a [u32]>,
+    at: usize,
+    unknown: Walk<'a>,
+    values: &'a Val,
+}
+
+impl AmountsOf<'_> {
+    /// The amount and its unknown bits at unit `u` (of the program's entity) — a unit
+    /// known to be eligible, no smaller than the unit asked before.
+    pub(crate) fn at(&mut self, u: usize) -> (i64, u32) {
+        let i = match self.units {
+            None => u,
+            Some(units) => {
+                let u = u as u32;
+                while units.get(self.at).is_some_and(|&x| x < u) {
+                    self.at += 1;
+                }
+                if units.get(self.at) != Some(&u) {
+                    unreachable!("an eligible unit is evaluated");
+                }
+                self.at
+            }
+        };
+        (self.values.value(i), self.unknown.bits(i))
+    }
+}
+
 /// Each program's amount, by program index: over every unit, or over the units of the
 /// households where it pays (the whole frame's index of each, ascending).
 pub(crate) enum Amounts {
@@ -54,19 +84,22 @@ pub(crate) enum Amounts {
 }
 
 impl Amounts {
-    /// The amount of program `k` and its unknown bits at unit `u` (of the program's
-    /// entity) — a unit known to be eligible.
-    pub(crate) fn at(&self, k: usize, u: usize) -> (i64, u32) {
-        match self {
-            Amounts::Every(values) => values[&k].at(u),
+    /// The amounts of program `k`, read at its eligible units in ascending order
+    /// (`None`: the program has no amount, or nobody is paid).
+    pub(crate) fn of(&self, k: usize) -> Option<AmountsOf<'_>> {
+        let (units, values) = match self {
+            Amounts::Every(values) => (None, values.get(&k)?),
             Amounts::Paid(values) => {
-                let (units, v) = &values[&k];
-                let i = units
-                    .binary_search(&(u as u32))
-                    .unwrap_or_else(|_| unreachable!("an eligible unit is evaluated"));
-                v.at(i)
+                let (units, v) = values.get(&k)?;
+                (Some(&units[..]), v)
             }
-        }
+        };
+        Some(AmountsOf {
+            units,
+            at: 0,
+            unknown: Walk::new(values.mask_ref()),
+            values,
+        })
     }
 
     /// Every amount over every unit (for the columns an explanation keeps; empty when
@@ -94,9 +127,10 @@ pub(crate) fn amounts(ev: &Eval<'_>, units: &[Vec<usize>]) -> Result<Amounts, Ev
         };
         let elig = &ev.values[&Item::Program(k)];
         // The households of the units known to be eligible, each once.
+        let mut unknown = Walk::new(elig.mask_ref());
         let mut households: Vec<u32> = units[k]
             .iter()
-            .filter(|&&u| elig.at(u) == (1, 0))
+            .filter(|&&u| elig.value(u) == 1 && unknown.bits(u) == 0)
             .map(|&u| match p.entity {
                 Entity::Household => u as u32,
                 Entity::Person => frame.persons.household[u],
