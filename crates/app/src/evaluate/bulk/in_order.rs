@@ -171,23 +171,38 @@ pub(super) fn persons(
 fn number(chunks: Vec<Chunk>, per_chunk: usize) -> Chunks {
     let mut starts = vec![0u32];
     let mut side_starts = vec![0u32];
+    let mut key_starts = vec![0usize];
     for c in &chunks {
         starts.push(starts[starts.len() - 1] + c.persons.id.len() as u32);
         side_starts.push(side_starts[side_starts.len() - 1] + c.uncounted.len() as u32);
+        key_starts.push(key_starts[key_starts.len() - 1] + c.keys.len());
     }
     let counted = starts[chunks.len()];
-    let mut keys = Vec::with_capacity(chunks.iter().map(|c| c.keys.len()).sum());
+    // Every chunk's keys, renumbered, into one list on every core (a serial copy of
+    // 60 MB had one core wait for the other).
+    let keys: Vec<(Key, u32)> = (0..key_starts[chunks.len()])
+        .into_par_iter()
+        .with_min_len(1 << 16)
+        .map_init(
+            || 0,
+            |k: &mut usize, i| {
+                // Each job walks its range upwards: its chunk only moves forward.
+                while key_starts[*k + 1] <= i {
+                    *k += 1;
+                }
+                let (key, n) = chunks[*k].keys[i - key_starts[*k]];
+                let n = if n & UNCOUNTED == 0 {
+                    starts[*k] + n
+                } else {
+                    counted + side_starts[*k] + (n & !UNCOUNTED)
+                };
+                (key, n)
+            },
+        )
+        .collect();
     let mut uncounted = Vec::with_capacity(side_starts[chunks.len()] as usize);
     let mut persons = Vec::with_capacity(chunks.len());
-    for (k, c) in chunks.into_iter().enumerate() {
-        keys.extend(c.keys.into_iter().map(|(key, n)| {
-            let n = if n & UNCOUNTED == 0 {
-                starts[k] + n
-            } else {
-                counted + side_starts[k] + (n & !UNCOUNTED)
-            };
-            (key, n)
-        }));
+    for c in chunks {
         uncounted.extend(c.uncounted);
         persons.push(c.persons);
     }
