@@ -18,7 +18,7 @@
 //! Every payment is rounded half-up to the fen at the step that computes it.
 
 use crate::decimal::Decimal;
-use crate::params::Parameters;
+use crate::params::{Parameter, Parameters};
 use minsheng_model::{Date, RegionCode};
 
 /// A person's standing for the chain in the evaluated month.
@@ -103,51 +103,59 @@ impl ChainParams {
         month: Date,
         region: RegionCode,
     ) -> Result<ChainParams, MissingParameter> {
-        let missing = |id: &'static str| MissingParameter {
-            id,
+        ChainParameters::of(p).resolve(month, region)
+    }
+}
+
+/// The chain's parameters of a pack, found by name once: an evaluation resolves them for
+/// each of a district's thousands of villages.
+pub struct ChainParameters<'a> {
+    params: [Option<&'a Parameter>; 19],
+    local: Option<&'a Parameter>,
+}
+
+impl<'a> ChainParameters<'a> {
+    pub fn of(p: &'a Parameters) -> Self {
+        ChainParameters {
+            params: PARAMETER_IDS.map(|id| p.get(id)),
+            local: p.get(LOCAL_RATE_ID),
+        }
+    }
+
+    /// The chain's parameters for a unit in `region` in the month starting `month`.
+    pub fn resolve(
+        &self,
+        month: Date,
+        region: RegionCode,
+    ) -> Result<ChainParams, MissingParameter> {
+        let missing = |k: usize| MissingParameter {
+            id: PARAMETER_IDS[k],
             region: region.to_string(),
             month: month.to_string(),
         };
-        let rate = |id: &'static str| {
-            p.resolve(id, month, region)
+        let rate = |k: usize| {
+            self.params[k]
+                .and_then(|p| p.resolve(month, region))
                 .map(|r| r.value)
-                .ok_or_else(|| missing(id))
+                .ok_or_else(|| missing(k))
         };
-        let fen = |id: &'static str| rate(id)?.to_fen().ok_or_else(|| missing(id));
-        let [
-            d1,
-            d2,
-            d3,
-            r1,
-            r2,
-            r3,
-            bcap,
-            thr,
-            crate_,
-            ccap,
-            nf,
-            nb,
-            at,
-            ad,
-            ae,
-            dt,
-            dd,
-            de,
-            acap,
-        ] = PARAMETER_IDS;
+        let fen = |k: usize| rate(k)?.to_fen().ok_or_else(|| missing(k));
         Ok(ChainParams {
-            basic_deductible: [fen(d1)?, fen(d2)?, fen(d3)?],
-            basic_rate: [rate(r1)?, rate(r2)?, rate(r3)?],
-            basic_annual_cap: fen(bcap)?,
-            critical_threshold: fen(thr)?,
-            critical_rate: rate(crate_)?,
-            critical_annual_cap: fen(ccap)?,
-            needy_threshold_factor: rate(nf)?,
-            needy_rate_bonus: rate(nb)?,
-            assist_rate: [rate(at)?, rate(ad)?, rate(ae)?],
-            assist_deductible: [fen(dt)?, fen(dd)?, fen(de)?],
-            assist_annual_cap: fen(acap)?,
-            local_self_pay_cap_rate: p.resolve(LOCAL_RATE_ID, month, region).map(|r| r.value),
+            basic_deductible: [fen(0)?, fen(1)?, fen(2)?],
+            basic_rate: [rate(3)?, rate(4)?, rate(5)?],
+            basic_annual_cap: fen(6)?,
+            critical_threshold: fen(7)?,
+            critical_rate: rate(8)?,
+            critical_annual_cap: fen(9)?,
+            needy_threshold_factor: rate(10)?,
+            needy_rate_bonus: rate(11)?,
+            assist_rate: [rate(12)?, rate(13)?, rate(14)?],
+            assist_deductible: [fen(15)?, fen(16)?, fen(17)?],
+            assist_annual_cap: fen(18)?,
+            local_self_pay_cap_rate: self
+                .local
+                .and_then(|p| p.resolve(month, region))
+                .map(|r| r.value),
         })
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::fixed::Fixed;
 use crate::frame::Frame;
-use crate::medical::{ChainParams, MissingParameter};
+use crate::medical::{ChainParameters, ChainParams, MissingParameter};
 use crate::pack::Pack;
 use minsheng_model::{Date, RegionCode};
 // Hashed with foldhash, not SipHash: a lookup per household of the district.
@@ -32,6 +32,7 @@ pub(crate) struct ParamTables<'a> {
     tables: Mutex<HashMap<String, Table>>,
     /// The medical chain's parameters by region index, each resolved on first use.
     chain: Vec<OnceLock<Result<ChainParams, MissingParameter>>>,
+    chain_parameters: ChainParameters<'a>,
 }
 
 impl<'a> ParamTables<'a> {
@@ -45,6 +46,7 @@ impl<'a> ParamTables<'a> {
             index: HashMap::new(),
             tables: Mutex::new(HashMap::new()),
             chain: Vec::new(),
+            chain_parameters: ChainParameters::of(&pack.parameters),
         };
         for f in frames {
             for &r in &f.households.region {
@@ -104,7 +106,8 @@ impl<'a> ParamTables<'a> {
     /// The medical chain's parameters for region index `r`.
     pub(crate) fn chain(&self, r: u32) -> &Result<ChainParams, MissingParameter> {
         self.chain[r as usize].get_or_init(|| {
-            ChainParams::resolve(&self.pack.parameters, self.month, self.regions[r as usize])
+            self.chain_parameters
+                .resolve(self.month, self.regions[r as usize])
         })
     }
 
