@@ -62,7 +62,7 @@ impl Eval<'_> {
         let (mut self_paid, mut unknown) = (vec![0i64; np], Vec::new());
         let mut category_unknown_at = Walk::new(category.mask_ref());
         // Each interned code's category, looked up once rather than per person.
-        let categories: Vec<Option<Category>> = (0..self.codes.names.len())
+        let categories: Vec<Option<Category>> = (0..self.codes.len())
             .map(|id| match self.codes.name(id as i64) {
                 "tekun" => Some(Category::Tekun),
                 "dibao" => Some(Category::Dibao),

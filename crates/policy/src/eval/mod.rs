@@ -130,26 +130,41 @@ pub(crate) fn missing(mask: u32) -> Vec<&'static str> {
         .collect()
 }
 
-/// Interned code strings (`'urban'`, `'tekun'` …) as `i64` ids.
+/// Interned code strings (`'urban'`, `'tekun'` …) as `i64` ids. Shared, not copied, by
+/// the evaluations of some households of a frame ([`paid`]), which read the frame's ids
+/// and rarely meet a new code (then they make their own copy).
 #[derive(Clone, Default)]
-pub(crate) struct Codes {
+pub(crate) struct Codes(std::rc::Rc<CodeTable>);
+
+#[derive(Clone, Default)]
+struct CodeTable {
     ids: FastMap<String, i64>,
     names: Vec<String>,
 }
 
 impl Codes {
     pub(crate) fn id(&mut self, s: &str) -> i64 {
-        if let Some(&i) = self.ids.get(s) {
+        if let Some(&i) = self.0.ids.get(s) {
             return i;
         }
-        let i = self.names.len() as i64;
-        self.names.push(s.to_owned());
-        self.ids.insert(s.to_owned(), i);
+        let t = std::rc::Rc::make_mut(&mut self.0);
+        let i = t.names.len() as i64;
+        t.names.push(s.to_owned());
+        t.ids.insert(s.to_owned(), i);
         i
     }
 
     pub(crate) fn name(&self, id: i64) -> &str {
-        self.names.get(id as usize).map_or("", String::as_str)
+        self.0.names.get(id as usize).map_or("", String::as_str)
+    }
+
+    /// How many codes are interned (their ids are `0..len`).
+    pub(crate) fn len(&self) -> usize {
+        self.0.names.len()
+    }
+
+    fn into_names(self) -> Vec<String> {
+        std::rc::Rc::try_unwrap(self.0).map_or_else(|shared| shared.names.clone(), |t| t.names)
     }
 }
 
@@ -453,7 +468,7 @@ fn run(
         outcome: out,
         values,
         amounts,
-        codes: ev.codes.names,
+        codes: ev.codes.into_names(),
     })
 }
 
