@@ -367,8 +367,8 @@ impl Eval<'_> {
                 // function pointer would be one indirect call per unit).
                 let err = arith(owner, entity);
                 match op {
-                    BinaryOp::And => Ok(kleene(n, &a, &b, 0)),
-                    BinaryOp::Or => Ok(kleene(n, &a, &b, 1)),
+                    BinaryOp::And => Ok(kleene(n, a, &b, 0)),
+                    BinaryOp::Or => Ok(kleene(n, a, &b, 1)),
                     BinaryOp::Eq => Ok(total(n, a, &b, |x, y| i64::from(x == y))),
                     BinaryOp::Ne => Ok(total(n, a, &b, |x, y| i64::from(x != y))),
                     BinaryOp::Lt => Ok(total(n, a, &b, |x, y| i64::from(x < y))),

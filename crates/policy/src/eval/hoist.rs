@@ -116,7 +116,7 @@ impl Eval<'_> {
         let dominant = i64::from(op == BinaryOp::Or);
         let join = |acc: Option<Val>, v: Val, n: usize| match acc {
             None => v,
-            Some(a) => kleene(n, &a, &v, dominant),
+            Some(a) => kleene(n, a, &v, dominant),
         };
         let (household, person): (Vec<&Expr>, Vec<&Expr>) =
             all.iter().partition(|t| self.household_only(t));

@@ -297,8 +297,15 @@ impl Val {
 /// nothing else holds it (a formula's intermediate value), else into a fresh one.
 pub(crate) fn total(n: usize, a: Val, b: &Val, f: impl Fn(i64, i64) -> i64 + Copy) -> Val {
     let m = union(a.mask_ref(), b.mask_ref());
+    with_mask(n, a, b, m, f)
+}
+
+/// `f` on every unit of `n`, the result's unknowns `m`; written over `a`'s column as in
+/// [`total`].
+fn with_mask(n: usize, a: Val, b: &Val, m: Mask, f: impl Fn(i64, i64) -> i64 + Copy) -> Val {
     let v = match (a, b) {
-        (Val::Const(x), Val::Const(y)) => return Val::Const(f(x, *y)),
+        (Val::Const(x), Val::Const(y)) if m.is_none() => return Val::Const(f(x, *y)),
+        (Val::Const(x), Val::Const(y)) => vec![f(x, *y); n],
         (Val::Const(x), Val::Many(d)) => lanes2(n, x, &d.v[..], f),
         (Val::Many(mut c), b) => {
             if let Some(cells) = Rc::get_mut(&mut c) {
@@ -419,37 +426,33 @@ fn fallible_lanes<A: Lane<i64>, B: Lane<i64>, E>(
 }
 
 /// Kleene `and` (`dominant` 0) or `or` (`dominant` 1): a known dominant operand decides
-/// alone.
-pub(crate) fn kleene(n: usize, a: &Val, b: &Val, dominant: i64) -> Val {
-    let op = |x: i64, y: i64| if dominant == 0 { x & y } else { x | y };
-    match (a, b) {
-        (Val::Const(x), other) | (other, Val::Const(x)) => {
-            return if *x == dominant {
-                Val::Const(dominant)
-            } else {
-                other.clone()
-            };
-        }
-        (Val::Many(c), Val::Many(d)) if c.m.is_none() && d.m.is_none() => {
-            return total(n, a.clone(), b, op);
-        }
-        _ => {}
+/// alone. Written over `a`'s column when nothing else holds it.
+pub(crate) fn kleene(n: usize, a: Val, b: &Val, dominant: i64) -> Val {
+    let op = move |x: i64, y: i64| if dominant == 0 { x & y } else { x | y };
+    if let Val::Const(x) = a {
+        return if x == dominant {
+            Val::Const(dominant)
+        } else {
+            b.clone()
+        };
     }
-    let (Val::Many(c), Val::Many(d)) = (a, b) else {
+    if let Val::Const(x) = *b {
+        return if x == dominant {
+            Val::Const(dominant)
+        } else {
+            a
+        };
+    }
+    let (Val::Many(c), Val::Many(d)) = (&a, b) else {
         unreachable!("constants are handled above")
     };
+    if c.m.is_none() && d.m.is_none() {
+        return total(n, a, b, op);
+    }
     let (av, bv) = (&c.v[..n], &d.v[..n]);
-    // Values: `a & b` (or `a | b`) is the Kleene value of every unit whose result is
-    // known — a known dominant operand gives it whatever the other holds, and two known
-    // operands give it exactly; the low bit is kept, since an unknown unit's value is
-    // unspecified.
-    let v = if dominant == 0 {
-        lanes2(n, av, bv, |a, b| a & b & 1)
-    } else {
-        lanes2(n, av, bv, |a, b| (a | b) & 1)
-    };
-    // Unknowns: a unit unknown in either operand is decided where a known operand is
-    // dominant, otherwise it keeps the unknowns of both.
+    // Unknowns first (they read both operands' values): a unit unknown in either operand
+    // is decided where a known operand is dominant, otherwise it keeps the unknowns of
+    // both.
     let mut m = Vec::new();
     merge(entries(&c.m), entries(&d.m), |u, x, y| {
         let dominant_in = |bits: u32, v: &[i64]| bits == 0 && v[u as usize] & 1 == dominant;
@@ -457,7 +460,11 @@ pub(crate) fn kleene(n: usize, a: &Val, b: &Val, dominant: i64) -> Val {
             m.push((u, x | y));
         }
     });
-    Val::many(v, sparse(m))
+    // Values: `a & b` (or `a | b`) is the Kleene value of every unit whose result is
+    // known — a known dominant operand gives it whatever the other holds, and two known
+    // operands give it exactly; the low bit is kept, since an unknown unit's value is
+    // unspecified.
+    with_mask(n, a, b, sparse(m), move |x, y| op(x, y) & 1)
 }
 
 /// `if c then t else e` per unit; an unknown condition makes the unit unknown.
@@ -549,12 +556,12 @@ mod tests {
     #[test]
     fn kleene_logic_decides_what_it_can() {
         let (a, b) = truth_table();
-        let and = kleene(9, &a, &b, 0);
+        let and = kleene(9, a.clone(), &b, 0);
         let masks: Vec<u32> = (0..9).map(|i| and.at(i).1).collect();
         assert_eq!(masks, vec![0, 0, 0, 0, 0, 2, 0, 1, 3]);
         let vals: Vec<i64> = (0..5).map(|i| and.at(i).0).collect();
         assert_eq!(vals, vec![0, 0, 0, 0, 1]);
-        let or = kleene(9, &a, &b, 1);
+        let or = kleene(9, a, &b, 1);
         let masks: Vec<u32> = (0..9).map(|i| or.at(i).1).collect();
         assert_eq!(masks, vec![0, 0, 2, 0, 0, 0, 1, 0, 3]);
         let vals: Vec<i64> = (0..5).map(|i| or.at(i).0).collect();
@@ -564,23 +571,23 @@ mod tests {
     #[test]
     fn kleene_with_a_constant_or_no_unknowns() {
         let (a, _) = truth_table();
-        assert!(matches!(kleene(9, &a, &Val::Const(0), 0), Val::Const(0)));
-        assert!(matches!(kleene(9, &Val::Const(1), &a, 1), Val::Const(1)));
+        assert!(matches!(
+            kleene(9, a.clone(), &Val::Const(0), 0),
+            Val::Const(0)
+        ));
+        assert!(matches!(kleene(9, Val::Const(1), &a, 1), Val::Const(1)));
         assert_eq!(
-            units(&kleene(9, &Val::Const(1), &a, 0), 9),
+            units(&kleene(9, Val::Const(1), &a, 0), 9),
             units(&a, 9),
             "true and a = a"
         );
         let x = val(&[(0, 0), (1, 0), (1, 0)]);
         let y = val(&[(1, 0), (1, 0), (0, 0)]);
         assert_eq!(
-            units(&kleene(3, &x, &y, 0), 3),
+            units(&kleene(3, x.clone(), &y, 0), 3),
             vec![(0, 0), (1, 0), (0, 0)]
         );
-        assert_eq!(
-            units(&kleene(3, &x, &y, 1), 3),
-            vec![(1, 0), (1, 0), (1, 0)]
-        );
+        assert_eq!(units(&kleene(3, x, &y, 1), 3), vec![(1, 0), (1, 0), (1, 0)]);
     }
 
     #[test]
@@ -729,7 +736,9 @@ mod tests {
             let clean = |u: (i64, u32)| if u.1 != 0 { (0, u.1) } else { u };
             for dominant in [0, 1] {
                 let want: Vec<_> = (0..n).map(|i| clean(per_unit::kleene(a[i], b[i], dominant))).collect();
-                prop_assert_eq!(units(&kleene(n, &va, &vb, dominant), n), want);
+                // `a`'s column shared (a fresh result), then held by no one else.
+                prop_assert_eq!(units(&kleene(n, va.clone(), &vb, dominant), n), want.clone());
+                prop_assert_eq!(units(&kleene(n, val(&a), &vb, dominant), n), want);
             }
             let want: Vec<_> = (0..n).map(|i| clean(per_unit::choose(c[i], a[i], b[i]))).collect();
             prop_assert_eq!(units(&choose(n, &vc, &va, &vb), n), want);
