@@ -453,7 +453,7 @@ impl Eval<'_> {
                 for (cond, then) in branches.iter().rev() {
                     let c = self.expr(cond, entity, owner)?;
                     let t = self.expr(then, entity, owner)?;
-                    result = choose(n, &c, &t, &result);
+                    result = choose(n, c, &t, result);
                 }
                 Ok(result)
             }
