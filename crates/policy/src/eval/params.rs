@@ -48,14 +48,31 @@ impl<'a> ParamTables<'a> {
             chain: Vec::new(),
             chain_parameters: ChainParameters::of(&pack.parameters),
         };
-        for f in frames {
-            for &r in &f.households.region {
-                if !t.index.contains_key(&r) {
-                    t.index.insert(r, t.regions.len() as u32);
-                    t.regions.push(r);
+        // The distinct regions, in code order: each chunk's found on some core, then
+        // merged (a lookup per household of the district, on one core, took longer).
+        use rayon::prelude::*;
+        t.regions = frames
+            .par_iter()
+            .map(|f| {
+                let mut r = f.households.region.clone();
+                r.sort_unstable();
+                r.dedup();
+                r
+            })
+            .reduce(Vec::new, |a, b| {
+                let mut m = Vec::with_capacity(a.len() + b.len());
+                let (mut i, mut j) = (0, 0);
+                while i < a.len() && j < b.len() {
+                    let next = a[i].min(b[j]);
+                    i += usize::from(a[i] == next);
+                    j += usize::from(b[j] == next);
+                    m.push(next);
                 }
-            }
-        }
+                m.extend_from_slice(&a[i..]);
+                m.extend_from_slice(&b[j..]);
+                m
+            });
+        t.index = (0u32..).zip(&t.regions).map(|(k, &r)| (r, k)).collect();
         t.chain = t.regions.iter().map(|_| OnceLock::new()).collect();
         t
     }
