@@ -1,7 +1,9 @@
 //! One formula over one entity's units: names (inputs, variables, programs, built-ins,
 //! `household.x`, parameters), operators, calls and member aggregations.
 
-use super::value::{Mask, Val, Walk, choose, fallible, kleene, mask_of, sparse, total};
+use super::value::{
+    Mask, Val, Walk, choose, fallible, fallible_of, kleene, mask_of, sparse, total, total_of,
+};
 use super::{Eval, EvalError};
 use crate::check::{HOUSEHOLD_INPUTS, PERSON_INPUTS};
 use crate::fixed::{Fixed, FixedError};
@@ -78,7 +80,7 @@ fn multiply(n: usize, a: Val, b: Val) -> Result<Val, FixedError> {
         {
             (x, c)
         }
-        (a, b) => return fallible(n, a, &b, |x, y| Fixed(x).checked_mul(Fixed(y)).map(|r| r.0)),
+        (a, b) => return fallible_of(n, a, b, |x, y| Fixed(x).checked_mul(Fixed(y)).map(|r| r.0)),
     };
     let f = Fixed(c).factor();
     let unused = Val::Const(0);
@@ -369,23 +371,23 @@ impl Eval<'_> {
                 match op {
                     BinaryOp::And => Ok(kleene(n, a, &b, 0)),
                     BinaryOp::Or => Ok(kleene(n, a, &b, 1)),
-                    BinaryOp::Eq => Ok(total(n, a, &b, |x, y| i64::from(x == y))),
-                    BinaryOp::Ne => Ok(total(n, a, &b, |x, y| i64::from(x != y))),
-                    BinaryOp::Lt => Ok(total(n, a, &b, |x, y| i64::from(x < y))),
-                    BinaryOp::Le => Ok(total(n, a, &b, |x, y| i64::from(x <= y))),
-                    BinaryOp::Gt => Ok(total(n, a, &b, |x, y| i64::from(x > y))),
-                    BinaryOp::Ge => Ok(total(n, a, &b, |x, y| i64::from(x >= y))),
-                    BinaryOp::Add => fallible(n, a, &b, |x, y| {
-                        x.checked_add(y).ok_or(FixedError::Overflow)
-                    })
-                    .map_err(err),
-                    BinaryOp::Sub => fallible(n, a, &b, |x, y| {
-                        x.checked_sub(y).ok_or(FixedError::Overflow)
-                    })
-                    .map_err(err),
+                    BinaryOp::Eq => Ok(total_of(n, a, b, |x, y| i64::from(x == y))),
+                    BinaryOp::Ne => Ok(total_of(n, a, b, |x, y| i64::from(x != y))),
+                    BinaryOp::Lt => Ok(total_of(n, a, b, |x, y| i64::from(x < y))),
+                    BinaryOp::Le => Ok(total_of(n, a, b, |x, y| i64::from(x <= y))),
+                    BinaryOp::Gt => Ok(total_of(n, a, b, |x, y| i64::from(x > y))),
+                    BinaryOp::Ge => Ok(total_of(n, a, b, |x, y| i64::from(x >= y))),
+                    BinaryOp::Add => {
+                        fallible_of(n, a, b, |x, y| x.checked_add(y).ok_or(FixedError::Overflow))
+                            .map_err(err)
+                    }
+                    BinaryOp::Sub => {
+                        fallible_of(n, a, b, |x, y| x.checked_sub(y).ok_or(FixedError::Overflow))
+                            .map_err(err)
+                    }
                     BinaryOp::Mul => multiply(n, a, b).map_err(err),
                     BinaryOp::Div => {
-                        fallible(n, a, &b, |x, y| Fixed(x).checked_div(Fixed(y)).map(|r| r.0))
+                        fallible_of(n, a, b, |x, y| Fixed(x).checked_div(Fixed(y)).map(|r| r.0))
                             .map_err(err)
                     }
                 }

@@ -300,6 +300,34 @@ pub(crate) fn total(n: usize, a: Val, b: &Val, f: impl Fn(i64, i64) -> i64 + Cop
     with_mask(n, a, b, m, f)
 }
 
+/// Whether nothing else holds `v`'s column (a kernel may write its result over it).
+fn writable(v: &Val) -> bool {
+    matches!(v, Val::Many(c) if Rc::strong_count(c) == 1 && Rc::weak_count(c) == 0)
+}
+
+/// [`total`] of two values of a formula's operator: written over `b`'s column when `a`'s
+/// is held elsewhere (a variable's value, an input) and `b`'s is not.
+pub(crate) fn total_of(n: usize, a: Val, b: Val, f: impl Fn(i64, i64) -> i64 + Copy) -> Val {
+    if !writable(&a) && writable(&b) {
+        return total(n, b, &a, move |y, x| f(x, y));
+    }
+    total(n, a, &b, f)
+}
+
+/// [`fallible`] of two values of a formula's operator, written over either column as
+/// [`total_of`] is. (The failure told is the same: the first known unit that fails.)
+pub(crate) fn fallible_of<E>(
+    n: usize,
+    a: Val,
+    b: Val,
+    f: impl Fn(i64, i64) -> Result<i64, E> + Copy,
+) -> Result<Val, E> {
+    if !writable(&a) && writable(&b) {
+        return fallible(n, b, &a, move |y, x| f(x, y));
+    }
+    fallible(n, a, &b, f)
+}
+
 /// `f` on every unit of `n`, the result's unknowns `m`; written over `a`'s column as in
 /// [`total`].
 fn with_mask(n: usize, a: Val, b: &Val, m: Mask, f: impl Fn(i64, i64) -> i64 + Copy) -> Val {

@@ -251,6 +251,15 @@ proptest! {
             let picky = fallible(n, left(), &vb, |x, y| if x + y == 2 { Err((x, y)) } else { Ok(x - y) });
             let first = (0..n).find(|&i| a[i].1 | b[i].1 == 0 && a[i].0 + b[i].0 == 2);
             prop_assert_eq!(picky.err(), first.map(|i| (a[i].0, b[i].0)));
+            // An operator's two values: `a`'s held elsewhere, `b`'s written over.
+            let right = || if shared { val(&b) } else { vb.clone() };
+            let held = va.clone();
+            prop_assert_eq!(units(&total_of(n, held.clone(), right(), |x, y| x + 2 * y), n), want.clone());
+            let picky = fallible_of(n, held, right(), |x, y| if x + y == 2 { Err((x, y)) } else { Ok(x + 2 * y) });
+            match first {
+                Some(i) => prop_assert_eq!(picky.err(), Some((a[i].0, b[i].0))),
+                None => prop_assert_eq!(units(&picky.expect("no failure"), n), want.clone()),
+            }
         }
     }
 }
