@@ -140,18 +140,40 @@ impl<'a> ChainParameters<'a> {
                 .ok_or_else(|| missing(k))
         };
         let fen = |k: usize| rate(k)?.to_fen().ok_or_else(|| missing(k));
+        // Each parameter's place in `PARAMETER_IDS`.
+        let [
+            d1,
+            d2,
+            d3,
+            r1,
+            r2,
+            r3,
+            bcap,
+            thr,
+            crate_,
+            ccap,
+            nf,
+            nb,
+            at,
+            ad,
+            ae,
+            dt,
+            dd,
+            de,
+            acap,
+        ]: [usize; 19] = std::array::from_fn(|k| k);
         Ok(ChainParams {
-            basic_deductible: [fen(0)?, fen(1)?, fen(2)?],
-            basic_rate: [rate(3)?, rate(4)?, rate(5)?],
-            basic_annual_cap: fen(6)?,
-            critical_threshold: fen(7)?,
-            critical_rate: rate(8)?,
-            critical_annual_cap: fen(9)?,
-            needy_threshold_factor: rate(10)?,
-            needy_rate_bonus: rate(11)?,
-            assist_rate: [rate(12)?, rate(13)?, rate(14)?],
-            assist_deductible: [fen(15)?, fen(16)?, fen(17)?],
-            assist_annual_cap: fen(18)?,
+            basic_deductible: [fen(d1)?, fen(d2)?, fen(d3)?],
+            basic_rate: [rate(r1)?, rate(r2)?, rate(r3)?],
+            basic_annual_cap: fen(bcap)?,
+            critical_threshold: fen(thr)?,
+            critical_rate: rate(crate_)?,
+            critical_annual_cap: fen(ccap)?,
+            needy_threshold_factor: rate(nf)?,
+            needy_rate_bonus: rate(nb)?,
+            assist_rate: [rate(at)?, rate(ad)?, rate(ae)?],
+            assist_deductible: [fen(dt)?, fen(dd)?, fen(de)?],
+            assist_annual_cap: fen(acap)?,
             local_self_pay_cap_rate: self
                 .local
                 .and_then(|p| p.resolve(month, region))

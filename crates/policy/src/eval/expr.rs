@@ -74,13 +74,14 @@ fn bool_col(c: &Column<bool>, name: &str) -> Val {
 /// `a × b`. By a constant that is not a whole number (a rate), through its reduced
 /// fraction ([`crate::fixed::Factor`]), the denominators rates have made constants.
 fn multiply(n: usize, a: Val, b: Val) -> Result<Val, FixedError> {
+    let product = |x: i64, y: i64| Fixed(x).checked_mul(Fixed(y)).map(|r| r.0);
     let (x, c) = match (a, b) {
         (x @ Val::Many(_), Val::Const(c)) | (Val::Const(c), x @ Val::Many(_))
             if c % Fixed::ONE.0 != 0 =>
         {
             (x, c)
         }
-        (a, b) => return fallible_of(n, a, b, |x, y| Fixed(x).checked_mul(Fixed(y)).map(|r| r.0)),
+        (a, b) => return fallible_of(n, a, b, product),
     };
     let f = Fixed(c).factor();
     let unused = Val::Const(0);
@@ -88,9 +89,7 @@ fn multiply(n: usize, a: Val, b: Val) -> Result<Val, FixedError> {
         ($($den:literal)*) => {
             match f.den {
                 $($den => fallible(n, x, &unused, move |x, _| f.times::<$den>(x).map(|r| r.0)),)*
-                _ => fallible(n, x, &Val::Const(c), |x, y| {
-                    Fixed(x).checked_mul(Fixed(y)).map(|r| r.0)
-                }),
+                _ => fallible(n, x, &Val::Const(c), product),
             }
         };
     }

@@ -12,6 +12,7 @@ use crate::pack::Pack;
 use minsheng_model::{Date, RegionCode};
 // Hashed with foldhash, not SipHash: a lookup per household of the district.
 use hashbrown::HashMap;
+use rayon::prelude::*;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// One parameter's value per region index (`None` where no value is in force), and the
@@ -50,7 +51,6 @@ impl<'a> ParamTables<'a> {
         };
         // The distinct regions, in code order: each chunk's found on some core, then
         // merged (a lookup per household of the district, on one core, took longer).
-        use rayon::prelude::*;
         t.regions = frames
             .par_iter()
             .map(|f| {
@@ -59,19 +59,7 @@ impl<'a> ParamTables<'a> {
                 r.dedup();
                 r
             })
-            .reduce(Vec::new, |a, b| {
-                let mut m = Vec::with_capacity(a.len() + b.len());
-                let (mut i, mut j) = (0, 0);
-                while i < a.len() && j < b.len() {
-                    let next = a[i].min(b[j]);
-                    i += usize::from(a[i] == next);
-                    j += usize::from(b[j] == next);
-                    m.push(next);
-                }
-                m.extend_from_slice(&a[i..]);
-                m.extend_from_slice(&b[j..]);
-                m
-            });
+            .reduce(Vec::new, |a, b| union(&a, &b));
         t.index = (0u32..).zip(&t.regions).map(|(k, &r)| (r, k)).collect();
         t.chain = t.regions.iter().map(|_| OnceLock::new()).collect();
         t
@@ -133,7 +121,35 @@ impl<'a> ParamTables<'a> {
     }
 }
 
+/// The union of two ascending lists without repeats, ascending.
+fn union<T: Copy + Ord>(a: &[T], b: &[T]) -> Vec<T> {
+    let mut m = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let next = a[i].min(b[j]);
+        i += usize::from(a[i] == next);
+        j += usize::from(b[j] == next);
+        m.push(next);
+    }
+    m.extend_from_slice(&a[i..]);
+    m.extend_from_slice(&b[j..]);
+    m
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic elsewhere cannot leave a half-written table: insertion is one call.
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn union_keeps_each_value_once_in_order() {
+        assert_eq!(
+            super::union(&[1, 3, 5], &[2, 3, 6, 7]),
+            vec![1, 2, 3, 5, 6, 7]
+        );
+        assert_eq!(super::union(&[], &[4]), vec![4]);
+        assert_eq!(super::union::<u8>(&[], &[]), Vec::<u8>::new());
+    }
 }
