@@ -332,8 +332,8 @@ pub(crate) fn fallible_of<E>(
 /// [`total`].
 fn with_mask(n: usize, a: Val, b: &Val, m: Mask, f: impl Fn(i64, i64) -> i64 + Copy) -> Val {
     let v = match (a, b) {
-        (Val::Const(x), Val::Const(y)) if m.is_none() => return Val::Const(f(x, *y)),
-        (Val::Const(x), Val::Const(y)) => vec![f(x, *y); n],
+        // Two constants have no unknowns (`m` is `None`).
+        (Val::Const(x), Val::Const(y)) => return Val::Const(f(x, *y)),
         (Val::Const(x), Val::Many(d)) => lanes2(n, x, &d.v[..], f),
         (Val::Many(mut c), b) => {
             if let Some(cells) = Rc::get_mut(&mut c) {
