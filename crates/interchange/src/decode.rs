@@ -48,7 +48,7 @@ impl<'r> Cells<'r> {
     }
 
     /// Column `k` through `parse`; on failure records the problem and returns `None`.
-    fn get<T>(&mut self, k: usize, parse: impl FnOnce(&str) -> FieldResult<T>) -> Option<T> {
+    fn get<T>(&mut self, k: usize, parse: impl FnOnce(&'r str) -> FieldResult<T>) -> Option<T> {
         let raw = self.raw(k);
         match parse(raw) {
             Ok(v) => Some(v),
@@ -64,7 +64,7 @@ impl<'r> Cells<'r> {
     fn opt<T>(
         &mut self,
         k: usize,
-        parse: impl FnOnce(&str) -> FieldResult<Option<T>>,
+        parse: impl FnOnce(&'r str) -> FieldResult<Option<T>>,
     ) -> Option<T> {
         self.get(k, parse).flatten()
     }
@@ -133,10 +133,32 @@ pub fn household(row: &RawRow<'_>, regions: &RegionTable) -> Decoded<Household> 
 /// `persons.csv` row, with the ID number checked against birth date and sex.
 pub fn person(row: &RawRow<'_>) -> Decoded<Person> {
     let mut c = Cells::new(Table::Persons, row);
-    let person_id = c.get(0, field::id);
-    let household_id = c.get(1, field::id);
-    let id_number = c.get(2, field::id_number);
-    let name = c.get(3, field::text);
+    let view = person_cells(&mut c);
+    let extra = c.extra();
+    c.finish(view.map(|v| {
+        let mut p = v.into_owned();
+        p.id_number.make_ascii_uppercase();
+        p.extra = extra;
+        p
+    }))
+}
+
+/// A `persons.csv` row decoded as [`person`] decodes it — the same rules, the same
+/// problems — with its texts left in the row (the ID number as written, no `extra`):
+/// for readers that keep none of them.
+pub fn person_view<'r>(row: &'r RawRow<'r>) -> Decoded<Person<&'r str>> {
+    let mut c = Cells::new(Table::Persons, row);
+    let view = person_cells(&mut c);
+    c.finish(view)
+}
+
+/// The cells of a person's row: every field read (each problem noted in `c`), then the
+/// rules between fields; `None` when a required field failed.
+fn person_cells<'r>(c: &mut Cells<'r>) -> Option<Person<&'r str>> {
+    let person_id = c.get(0, field::id_str);
+    let household_id = c.get(1, field::id_str);
+    let id_number = c.get(2, field::id_number_str);
+    let name = c.get(3, field::text_str);
     let sex = c.get(4, |s| field::code(s, Sex::from_code, Sex::expected_list));
     let birth_date = c.get(5, field::date);
     let relation = c.get(6, |s| {
@@ -162,35 +184,15 @@ pub fn person(row: &RawRow<'_>) -> Decoded<Person> {
     let capable_supporter = c.opt(16, field::opt_bool);
     let orphan = c.opt(17, field::opt_bool);
     let deceased_on = c.opt(18, field::opt_date);
-    let extra = c.extra();
-    let (
-        Some(person_id),
-        Some(household_id),
-        Some((id_number, facts)),
-        Some(name),
-        Some(sex),
-        Some(birth_date),
-        Some(relation),
-    ) = (
-        person_id,
-        household_id,
-        id_number,
-        name,
-        sex,
-        birth_date,
-        relation,
-    )
-    else {
-        return c.finish(None);
-    };
+    let (id_number, facts) = id_number?;
     let p = Person {
-        person_id,
-        household_id,
+        person_id: person_id?,
+        household_id: household_id?,
         id_number,
-        name,
-        sex,
-        birth_date,
-        relation,
+        name: name?,
+        sex: sex?,
+        birth_date: birth_date?,
+        relation: relation?,
         disability_grade,
         disability_kind,
         self_care,
@@ -203,12 +205,12 @@ pub fn person(row: &RawRow<'_>) -> Decoded<Person> {
         capable_supporter,
         orphan,
         deceased_on,
-        extra,
+        extra: Extra::new(),
     };
     for (column, kind) in field::check_person(&p, facts) {
         c.problem(column, kind);
     }
-    c.finish(Some(p))
+    Some(p)
 }
 
 /// `hospital_stays.csv` row.

@@ -32,10 +32,20 @@ fn required(s: &str) -> FieldResult<&str> {
 
 /// An id: 1–64 characters of `[A-Za-z0-9_-]`.
 pub fn id(s: &str) -> FieldResult<String> {
-    opt_id(s)?.ok_or(ProblemKind::Missing)
+    id_str(s).map(str::to_owned)
+}
+
+/// [`id`] without making the id's own string: the trimmed cell.
+pub fn id_str(s: &str) -> FieldResult<&str> {
+    opt_id_str(s)?.ok_or(ProblemKind::Missing)
 }
 
 pub fn opt_id(s: &str) -> FieldResult<Option<String>> {
+    Ok(opt_id_str(s)?.map(str::to_owned))
+}
+
+/// [`opt_id`] without making the id's own string: the trimmed cell.
+pub fn opt_id_str(s: &str) -> FieldResult<Option<&str>> {
     match non_empty(s) {
         None => Ok(None),
         Some(t)
@@ -43,7 +53,7 @@ pub fn opt_id(s: &str) -> FieldResult<Option<String>> {
                 && t.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') =>
         {
-            Ok(Some(t.to_owned()))
+            Ok(Some(t))
         }
         Some(_) => Err(ProblemKind::BadId),
     }
@@ -51,6 +61,11 @@ pub fn opt_id(s: &str) -> FieldResult<Option<String>> {
 
 pub fn text(s: &str) -> FieldResult<String> {
     required(s).map(str::to_owned)
+}
+
+/// [`text`] without making a string of it: the trimmed cell.
+pub fn text_str(s: &str) -> FieldResult<&str> {
+    required(s)
 }
 
 pub fn opt_text(s: &str) -> Option<String> {
@@ -133,9 +148,16 @@ pub fn opt_code<T>(
 
 /// An 18-character ID number, normalised (final `x` → `X`), with the facts it encodes.
 pub fn id_number(s: &str) -> FieldResult<(String, IdFacts)> {
+    let (t, facts) = id_number_str(s)?;
+    Ok((t.to_ascii_uppercase(), facts))
+}
+
+/// [`id_number`] without making the normalised number: the trimmed cell (a final `x`
+/// not yet upper-case) and the facts it encodes.
+pub fn id_number_str(s: &str) -> FieldResult<(&str, IdFacts)> {
     let t = required(s)?;
     let facts = idnumber::check(t).map_err(ProblemKind::IdNumber)?;
-    Ok((t.to_ascii_uppercase(), facts))
+    Ok((t, facts))
 }
 
 /// A household's region: 12 digits, in `table`, at village level.
@@ -152,7 +174,7 @@ pub fn village_code(s: &str, table: &RegionTable) -> FieldResult<RegionCode> {
 
 /// Row rules of a person: birth date and sex must agree with the ID number, and a death
 /// cannot precede the birth. Returns (column, kind) of each breach.
-pub fn check_person(p: &Person, facts: IdFacts) -> Vec<(&'static str, ProblemKind)> {
+pub fn check_person<S>(p: &Person<S>, facts: IdFacts) -> Vec<(&'static str, ProblemKind)> {
     let mut out = Vec::new();
     if p.birth_date != facts.birth_date {
         out.push((

@@ -25,14 +25,16 @@ pub struct Household {
     pub extra: Extra,
 }
 
-/// One row of `persons.csv`.
+/// One row of `persons.csv`. `S` holds its texts: `String` in a record; `&str`, the
+/// row's own cells, for a reader that keeps none of them (the evaluation's fast load
+/// decodes millions of rows without making a string of any: `decode::person_view`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Person {
-    pub person_id: String,
-    pub household_id: String,
-    /// Validated 18-character number, final `X` upper-case.
-    pub id_number: String,
-    pub name: String,
+pub struct Person<S = String> {
+    pub person_id: S,
+    pub household_id: S,
+    /// Validated 18-character number, final `X` upper-case (as written in a view).
+    pub id_number: S,
+    pub name: S,
     pub sex: Sex,
     pub birth_date: Date,
     pub relation: Relation,
@@ -49,6 +51,35 @@ pub struct Person {
     pub orphan: Option<bool>,
     pub deceased_on: Option<Date>,
     pub extra: Extra,
+}
+
+impl Person<&str> {
+    /// The record of this view, its texts made strings as they are.
+    pub fn into_owned(self) -> Person {
+        let own = str::to_owned;
+        Person {
+            person_id: own(self.person_id),
+            household_id: own(self.household_id),
+            id_number: own(self.id_number),
+            name: own(self.name),
+            sex: self.sex,
+            birth_date: self.birth_date,
+            relation: self.relation,
+            disability_grade: self.disability_grade,
+            disability_kind: self.disability_kind,
+            self_care: self.self_care,
+            employment: self.employment,
+            wage_income: self.wage_income,
+            business_income: self.business_income,
+            property_income: self.property_income,
+            transfer_income: self.transfer_income,
+            illness: self.illness,
+            capable_supporter: self.capable_supporter,
+            orphan: self.orphan,
+            deceased_on: self.deceased_on,
+            extra: self.extra,
+        }
+    }
 }
 
 /// One medical-insurance settlement (医保结算) of `hospital_stays.csv`.

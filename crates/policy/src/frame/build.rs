@@ -79,8 +79,12 @@ impl PersonRow {
         self.relation == Relation::Head
     }
 
-    /// Person `p` of household number `household`.
-    pub fn new(p: &Person, household: u32) -> Self {
+    pub fn deceased_on(&self) -> Option<Date> {
+        self.deceased_on
+    }
+
+    /// Person `p` (a record or a view) of household number `household`.
+    pub fn new<S>(p: &Person<S>, household: u32) -> Self {
         let incomes = [
             p.wage_income,
             p.business_income,

@@ -239,44 +239,38 @@ fn decode_stretch(
         let mut heads = vec![0u8; households.len()];
         let mut cursor = base;
         let mut last: Option<usize> = None;
-        let mut last_id = String::new();
+        let mut last_id = Id::default();
         let mut unordered = false;
         let decoded = file.each_row(
             buf,
             false,
             |row: &RawRow<'_>| {
-                let p = decode::person(row).ok()?;
-                let household = index.find(&p.household_id, &mut cursor)? as usize;
-                Some((p, household))
+                let p = decode::person_view(row).ok()?;
+                let household = index.find(p.household_id, &mut cursor)?;
+                Some((Id::new(p.person_id), PersonRow::new(&p, household)))
             },
-            |(p, household)| {
+            |(id, row): (Id, PersonRow)| {
+                let household = row.household as usize;
                 let in_turn = households.contains(&household)
-                    && last.is_none_or(|l| {
-                        household > l || (household == l && *p.person_id > *last_id)
-                    });
+                    && last.is_none_or(|l| household > l || (household == l && id > last_id));
                 if !in_turn {
                     unordered = true;
                     return give_way("persons: not in frame order");
                 }
                 last = Some(household);
-                last_id.clone_from(&p.person_id);
+                last_id.clone_from(&id);
                 let local = (household - base) as u32;
-                let row = PersonRow::new(&p, local);
                 heads[local as usize] =
                     heads[local as usize].saturating_add(u8::from(row.is_head()));
-                let key = Key::of(&p.person_id);
-                if counted_in(p.deceased_on, month) {
+                let key = Key::of(&id);
+                if counted_in(row.deceased_on(), month) {
                     chunk.keys.push((key, chunk.persons.id.len() as u32));
-                    chunk
-                        .persons
-                        .push(Id::new(&p.person_id), local, &row, month);
+                    chunk.persons.push(id, local, &row, month);
                 } else {
                     chunk
                         .keys
                         .push((key, chunk.uncounted.len() as u32 | UNCOUNTED));
-                    chunk
-                        .uncounted
-                        .push((Id::new(&p.person_id), household as u32));
+                    chunk.uncounted.push((id, household as u32));
                 }
                 Ok(())
             },

@@ -212,10 +212,9 @@ fn persons_of(
     let (person_ids, persons) = columns_of(tables, Table::Persons, progress, || {
         let mut cursor = 0;
         move |row: &RawRow<'_>| {
-            let p = decode::person(row).ok()?;
-            let household = household_index.find(&p.household_id, &mut cursor)?;
-            let row = PersonRow::new(&p, household);
-            Some((Id::new(&p.person_id), row))
+            let p = decode::person_view(row).ok()?;
+            let household = household_index.find(p.household_id, &mut cursor)?;
+            Some((Id::new(p.person_id), PersonRow::new(&p, household)))
         }
     })?;
     let mut heads = vec![0u32; household_index.len()];
