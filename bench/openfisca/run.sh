@@ -2,6 +2,7 @@
 # The OpenFisca yardstick, end to end on one district folder, under GNU time.
 #
 #   bench/openfisca/run.sh DISTRICT_DIR [run.py options]
+#   bench/openfisca/run.sh --setup      # the virtualenv only
 #
 # Creates the virtualenv target/openfisca-venv if it is missing and installs
 # requirements.txt into it (again whenever requirements.txt changes), then runs run.py with
@@ -15,7 +16,7 @@ venv="$root/target/openfisca-venv"
 python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 
 if [ $# -lt 1 ]; then
-    echo "usage: $0 DISTRICT_DIR [run.py options]" >&2
+    echo "usage: $0 DISTRICT_DIR [run.py options]   or   $0 --setup" >&2
     exit 2
 fi
 data="$1"
@@ -28,6 +29,11 @@ fi
 if ! cmp -s "$here/requirements.txt" "$venv/requirements.installed.txt"; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
     cp "$here/requirements.txt" "$venv/requirements.installed.txt"
+fi
+
+if [ "$data" = "--setup" ]; then
+    # The virtualenv only (cargo xtask bench-eval --openfisca times run.py itself).
+    exit 0
 fi
 
 out="$root/target/openfisca-out/$(basename "$data")/results.csv"

@@ -63,7 +63,11 @@ pub(crate) fn timed_output(cmd: &mut Command) -> Result<(Timing, String)> {
     let program = cmd.get_program().to_owned();
     let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
     let start = Instant::now();
-    let output = Command::new("/usr/bin/time")
+    let mut time = Command::new("/usr/bin/time");
+    if let Some(dir) = cmd.get_current_dir() {
+        time.current_dir(dir);
+    }
+    let output = time
         .arg("-f")
         .arg("%M")
         .arg("-o")

@@ -7,10 +7,15 @@
 //! and the peak memory. It also measures this machine's memory read bandwidth (both
 //! cores summing a buffer far larger than the caches) and states how long merely reading
 //! the evaluated columns once would take: the bound the compute time is compared with.
+//!
+//! With `--openfisca`, each run of minsheng is followed by a run of the OpenFisca model of
+//! the same rules (`bench/openfisca`: Python, openfisca-core, pandas; its virtualenv made
+//! once in `target/openfisca-venv` from PyPI) on the same folder, and the ratio of their
+//! wall times is printed: the issue's yardstick, measured on the machine of the day.
 
-use crate::bench::{district, release_binary, timed_output};
+use crate::bench::{Timing, district, release_binary, timed_output};
 use anyhow::{Context, Result, bail};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -26,6 +31,8 @@ const STAY_BYTES: u64 = 46;
 pub struct Options {
     pub households: u64,
     pub runs: u32,
+    /// Alternate with the OpenFisca yardstick.
+    pub openfisca: bool,
 }
 
 impl Options {
@@ -33,6 +40,7 @@ impl Options {
         let mut o = Options {
             households: 1_000_000,
             runs: 3,
+            openfisca: false,
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -45,6 +53,7 @@ impl Options {
             match a.as_str() {
                 "--households" => o.households = number("--households")?,
                 "--runs" => o.runs = number("--runs")? as u32,
+                "--openfisca" => o.openfisca = true,
                 other => bail!("bench-eval: unknown argument {other}"),
             }
         }
@@ -97,6 +106,10 @@ pub fn run(root: &Path, target: &Path, o: &Options) -> Result<()> {
     let data = district(&bin, target, o.households)?;
     let out = target.join("bench").join("eval");
     std::fs::create_dir_all(&out)?;
+    let openfisca = o
+        .openfisca
+        .then(|| OpenFisca::set_up(root, target))
+        .transpose()?;
     let bandwidth = read_bandwidth();
     println!(
         "memory read bandwidth (2 threads, 1 GiB): {:.1} GB/s",
@@ -106,6 +119,7 @@ pub fn run(root: &Path, target: &Path, o: &Options) -> Result<()> {
     println!("| run | load | compute | write | wall | peak memory |");
     println!("|---|---|---|---|---|---|");
     let mut seen = None;
+    let mut ratios = Vec::new();
     for run in 1..=o.runs {
         let (t, stdout) = timed_output(
             Command::new(&bin)
@@ -130,6 +144,14 @@ pub fn run(root: &Path, target: &Path, o: &Options) -> Result<()> {
             t.peak_mib
         );
         seen = Some(c);
+        if let Some(of) = &openfisca {
+            let yardstick = of.run(&data, &target.join("bench").join("eval-openfisca"))?;
+            println!(
+                "| {run}, OpenFisca | | | | {:.2} s | {:.0} MiB |",
+                yardstick.seconds, yardstick.peak_mib
+            );
+            ratios.push(yardstick.seconds / t.seconds);
+        }
     }
     if let Some([h, p, s]) = seen {
         let bytes = h * HOUSEHOLD_BYTES + p * PERSON_BYTES + s * STAY_BYTES;
@@ -142,5 +164,51 @@ pub fn run(root: &Path, target: &Path, o: &Options) -> Result<()> {
             bytes as f64 / bandwidth
         );
     }
+    if !ratios.is_empty() {
+        let each: Vec<String> = ratios.iter().map(|r| format!("{r:.1}×")).collect();
+        println!(
+            "OpenFisca's wall time over minsheng's, run by run: {}",
+            each.join(", ")
+        );
+    }
     Ok(())
+}
+
+/// The OpenFisca model of `bench/openfisca`, its virtualenv made.
+struct OpenFisca {
+    python: PathBuf,
+    script: PathBuf,
+}
+
+impl OpenFisca {
+    /// Makes (once) the virtualenv `target/openfisca-venv` with `bench/openfisca/run.sh`.
+    fn set_up(root: &Path, target: &Path) -> Result<OpenFisca> {
+        let dir = root.join("bench").join("openfisca");
+        let status = Command::new(dir.join("run.sh"))
+            .arg("--setup")
+            .status()
+            .context("running bench/openfisca/run.sh --setup")?;
+        if !status.success() {
+            bail!(
+                "bench/openfisca/run.sh --setup failed ({status}): it needs python3.11 and \
+                 PyPI to install bench/openfisca/requirements.txt"
+            );
+        }
+        Ok(OpenFisca {
+            python: target.join("openfisca-venv").join("bin").join("python"),
+            script: dir.join("run.py"),
+        })
+    }
+
+    /// One end-to-end run on `data`, its files written into `out`.
+    fn run(&self, data: &Path, out: &Path) -> Result<Timing> {
+        let (t, _) = timed_output(
+            Command::new(&self.python)
+                .arg(&self.script)
+                .arg(data)
+                .args(["--month", "2024-06", "--out"])
+                .arg(out.join("results.csv")),
+        )?;
+        Ok(t)
+    }
 }

@@ -38,8 +38,9 @@ commands:
                                has at most 800 lines
   bench-import [--households N] [--no-postgres]
                                the import benchmark of BENCHMARKS.md (default N = 1000000)
-  bench-eval [--households N] [--runs N]
-                               the evaluation benchmark of BENCHMARKS.md
+  bench-eval [--households N] [--runs N] [--openfisca]
+                               the evaluation benchmark of BENCHMARKS.md (--openfisca:
+                               each run followed by the OpenFisca yardstick's)
   bench-web [--households N] [--users C] [--seconds D]
                                the web benchmark of BENCHMARKS.md (household page, search)
 ";
