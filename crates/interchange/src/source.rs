@@ -304,6 +304,7 @@ impl<'a> Record<'a> {
     }
 
     /// Field `i`, if the row has it.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&'a str> {
         match *self {
             Record::Text(r) => r.get(i),
@@ -363,6 +364,7 @@ pub fn split_unquoted<E>(
 /// Sets `ends` to where the fields of `line` end: the position of every comma, then the
 /// line's length. Eight bytes are tested at once as one integer (a field is a few bytes
 /// long: memchr, made for long searches, took twice as long to find the next comma).
+#[inline]
 pub fn commas(line: &[u8], ends: &mut Vec<usize>) {
     const COMMAS: u64 = u64::from_ne_bytes([b','; 8]);
     const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
@@ -399,6 +401,7 @@ pub struct UnreadableRow {
 
 impl RawRow<'_> {
     /// The cell at file column `i` ("" when the row is short).
+    #[inline]
     pub fn cell(&self, i: usize) -> &str {
         self.record.get(i).unwrap_or("")
     }

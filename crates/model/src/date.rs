@@ -5,6 +5,7 @@ pub use chrono::NaiveDate as Date;
 
 /// Parses exactly `YYYY-MM-DD` (four-digit year, two-digit month and day) into a date
 /// that exists in the calendar. Returns `None` for anything else.
+#[inline]
 pub fn parse_iso(text: &str) -> Option<Date> {
     let b = text.trim().as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -22,6 +23,7 @@ pub fn parse_iso(text: &str) -> Option<Date> {
 }
 
 /// Full years of age on `on` for someone born on `birth` (0 before the first birthday).
+#[inline]
 pub fn age_on(birth: Date, on: Date) -> i32 {
     let mut age = on.year() - birth.year();
     if (on.month(), on.day()) < (birth.month(), birth.day()) {

@@ -36,6 +36,7 @@ macro_rules! vocabulary {
             }
 
             /// Reads a file code (exact, case-sensitive as the spec writes them).
+            #[inline]
             pub fn from_code(s: &str) -> Option<$name> {
                 match s { $($code => Some($name::$variant),)+ _ => None }
             }

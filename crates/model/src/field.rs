@@ -12,12 +12,14 @@ use crate::{Date, Fen, HospitalStay, Person, ProblemKind, RegionCode, RegionTabl
 pub type FieldResult<T> = Result<T, ProblemKind>;
 
 /// Trimmed cell, or `None` when empty.
+#[inline]
 pub fn non_empty(s: &str) -> Option<&str> {
     let t = trim(s);
     (!t.is_empty()).then_some(t)
 }
 
 /// A cell without the white space around it (the ideographic space `　` included).
+#[inline]
 pub fn trim(s: &str) -> &str {
     // The common cell starts and ends with a visible ASCII character: nothing to decode.
     match (s.as_bytes().first(), s.as_bytes().last()) {
@@ -26,6 +28,7 @@ pub fn trim(s: &str) -> &str {
     }
 }
 
+#[inline]
 fn required(s: &str) -> FieldResult<&str> {
     non_empty(s).ok_or(ProblemKind::Missing)
 }
@@ -36,6 +39,7 @@ pub fn id(s: &str) -> FieldResult<String> {
 }
 
 /// [`id`] without making the id's own string: the trimmed cell.
+#[inline]
 pub fn id_str(s: &str) -> FieldResult<&str> {
     opt_id_str(s)?.ok_or(ProblemKind::Missing)
 }
@@ -45,6 +49,7 @@ pub fn opt_id(s: &str) -> FieldResult<Option<String>> {
 }
 
 /// [`opt_id`] without making the id's own string: the trimmed cell.
+#[inline]
 pub fn opt_id_str(s: &str) -> FieldResult<Option<&str>> {
     match non_empty(s) {
         None => Ok(None),
@@ -64,6 +69,7 @@ pub fn text(s: &str) -> FieldResult<String> {
 }
 
 /// [`text`] without making a string of it: the trimmed cell.
+#[inline]
 pub fn text_str(s: &str) -> FieldResult<&str> {
     required(s)
 }
@@ -76,22 +82,26 @@ pub fn money(s: &str) -> FieldResult<Fen> {
     Fen::parse_yuan(required(s)?).map_err(ProblemKind::Money)
 }
 
+#[inline]
 pub fn opt_money(s: &str) -> FieldResult<Option<Fen>> {
     non_empty(s)
         .map(|t| Fen::parse_yuan(t).map_err(ProblemKind::Money))
         .transpose()
 }
 
+#[inline]
 pub fn date(s: &str) -> FieldResult<Date> {
     crate::date::parse_iso(required(s)?).ok_or(ProblemKind::Date)
 }
 
+#[inline]
 pub fn opt_date(s: &str) -> FieldResult<Option<Date>> {
     non_empty(s)
         .map(|t| crate::date::parse_iso(t).ok_or(ProblemKind::Date))
         .transpose()
 }
 
+#[inline]
 fn parse_bool(t: &str) -> FieldResult<bool> {
     if t.eq_ignore_ascii_case("true") || t == "1" || t == "是" {
         Ok(true)
@@ -106,11 +116,13 @@ pub fn bool(s: &str) -> FieldResult<bool> {
     parse_bool(required(s)?)
 }
 
+#[inline]
 pub fn opt_bool(s: &str) -> FieldResult<Option<bool>> {
     non_empty(s).map(parse_bool).transpose()
 }
 
 /// An integer in `min..=max`.
+#[inline]
 pub fn opt_int(s: &str, min: i64, max: i64) -> FieldResult<Option<i64>> {
     match non_empty(s) {
         None => Ok(None),
@@ -122,6 +134,7 @@ pub fn opt_int(s: &str, min: i64, max: i64) -> FieldResult<Option<i64>> {
 }
 
 /// A vocabulary code (see [`crate::enums`]); `from_code` and `expected` come from the enum.
+#[inline]
 pub fn code<T>(
     s: &str,
     from_code: fn(&str) -> Option<T>,
@@ -132,6 +145,7 @@ pub fn code<T>(
     })
 }
 
+#[inline]
 pub fn opt_code<T>(
     s: &str,
     from_code: fn(&str) -> Option<T>,
@@ -154,6 +168,7 @@ pub fn id_number(s: &str) -> FieldResult<(String, IdFacts)> {
 
 /// [`id_number`] without making the normalised number: the trimmed cell (a final `x`
 /// not yet upper-case) and the facts it encodes.
+#[inline]
 pub fn id_number_str(s: &str) -> FieldResult<(&str, IdFacts)> {
     let t = required(s)?;
     let facts = idnumber::check(t).map_err(ProblemKind::IdNumber)?;

@@ -46,10 +46,16 @@ impl Fen {
     }
 
     /// Parses yuan text such as `1234.5`, `1,234.50` or `１２３４．５`.
+    #[inline]
     pub fn parse_yuan(text: &str) -> Result<Fen, MoneyError> {
-        if let Some(f) = two_decimals(text.as_bytes()) {
-            return Ok(f);
+        match two_decimals(text.as_bytes()) {
+            Some(f) => Ok(f),
+            None => Self::parse_yuan_long(text),
         }
+    }
+
+    /// [`Self::parse_yuan`] of anything but the form files write.
+    fn parse_yuan_long(text: &str) -> Result<Fen, MoneyError> {
         let t = crate::field::trim(text);
         // Fast path: plain ASCII digits and at most one point, the overwhelmingly common case.
         if t.is_ascii() && !t.contains(',') {
@@ -117,6 +123,7 @@ impl Fen {
 /// The form files write money in, `1234.50` (digits, a point, two digits, at most
 /// [`MAX_INT_DIGITS`] before the point), read in one pass: its digits are the amount in
 /// fen. `None` for anything else, which [`Fen::parse_yuan`] reads the long way.
+#[inline]
 fn two_decimals(b: &[u8]) -> Option<Fen> {
     let n = b.len();
     if !(4..=MAX_INT_DIGITS + 3).contains(&n) || b[n - 3] != b'.' {

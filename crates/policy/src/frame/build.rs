@@ -547,6 +547,7 @@ impl Persons {
     /// Appends person `p` with id `id`, of household number `household` (within its
     /// chunk), as counted in the month starting `month`. Their stays' range is pushed
     /// when the stays are laid out.
+    #[inline]
     pub fn push(&mut self, id: Id, household: u32, p: &PersonRow, month: Date) {
         self.id.push(id);
         self.household.push(household);

@@ -135,6 +135,7 @@ pub enum FrameError {
 
 /// Whether a person dead on `deceased_on` is still counted in the month starting `month`:
 /// yes up to the end of the month of death.
+#[inline]
 pub fn counted_in(deceased_on: Option<Date>, month: Date) -> bool {
     match deceased_on {
         None => true,
