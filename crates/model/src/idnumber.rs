@@ -47,9 +47,12 @@ pub fn check_char(first17: &[u8]) -> char {
 /// date and sex it encodes.
 pub fn check(id: &str) -> Result<IdFacts, IdNumberError> {
     let b = id.as_bytes();
-    let len = id.chars().count();
-    if len != 18 {
-        return Err(IdNumberError::Length { len });
+    // Eighteen ASCII bytes are eighteen characters: count them only otherwise.
+    if b.len() != 18 || !b.is_ascii() {
+        let len = id.chars().count();
+        if len != 18 {
+            return Err(IdNumberError::Length { len });
+        }
     }
     if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
         return Err(IdNumberError::Characters);
@@ -129,6 +132,11 @@ mod tests {
         assert_eq!(
             check("110105491231002"),
             Err(IdNumberError::Length { len: 15 })
+        );
+        // Eighteen bytes, sixteen characters.
+        assert_eq!(
+            check("１101051949123100"),
+            Err(IdNumberError::Length { len: 16 })
         );
         assert_eq!(check("1101051949123100AX"), Err(IdNumberError::Characters));
         assert_eq!(
