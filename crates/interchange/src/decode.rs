@@ -103,8 +103,27 @@ fn count(s: &str) -> FieldResult<Option<u32>> {
 
 /// `households.csv` row. `regions` is the deployment's region table.
 pub fn household(row: &RawRow<'_>, regions: &RegionTable) -> Decoded<Household> {
-    let mut c = Cells::new(Table::Households, row);
-    let household_id = c.get(0, field::id);
+    owned(
+        Table::Households,
+        row,
+        |c| household_cells(c, regions),
+        |h, extra| Household {
+            extra,
+            ..h.into_owned()
+        },
+    )
+}
+
+/// A `households.csv` row decoded as [`household`] decodes it, its texts left in the row.
+pub fn household_view<'r>(
+    row: &'r RawRow<'r>,
+    regions: &RegionTable,
+) -> Decoded<Household<&'r str>> {
+    view(Table::Households, row, |c| household_cells(c, regions))
+}
+
+fn household_cells<'r>(c: &mut Cells<'r>, regions: &RegionTable) -> Option<Household<&'r str>> {
+    let household_id = c.get(0, field::id_str);
     let region_code = c.get(1, |s| field::village_code(s, regions));
     let area = c.opt(2, |s| {
         field::opt_code(s, Area::from_code, Area::expected_list)
@@ -112,44 +131,62 @@ pub fn household(row: &RawRow<'_>, regions: &RegionTable) -> Decoded<Household> 
     let savings = c.opt(3, field::opt_money);
     let houses = c.opt(4, count);
     let vehicles = c.opt(5, count);
-    let address = field::opt_text(c.raw(6));
+    let address = field::non_empty(c.raw(6));
+    Some(Household {
+        household_id: household_id?,
+        region_code: region_code?,
+        area,
+        savings,
+        houses,
+        vehicles,
+        address,
+        extra: Extra::new(),
+    })
+}
+
+/// A row read by `cells` (which notes each problem in the row's `Cells`) into a record
+/// whose texts are the row's own cells.
+fn view<'r, T>(
+    table: Table,
+    row: &'r RawRow<'r>,
+    cells: impl FnOnce(&mut Cells<'r>) -> Option<T>,
+) -> Decoded<T> {
+    let mut c = Cells::new(table, row);
+    let v = cells(&mut c);
+    c.finish(v)
+}
+
+/// A row read by `cells` as in [`view`], made a record by `own` with the values of the
+/// row's columns the format does not know.
+fn owned<'r, V, T>(
+    table: Table,
+    row: &'r RawRow<'r>,
+    cells: impl FnOnce(&mut Cells<'r>) -> Option<V>,
+    own: impl FnOnce(V, Extra) -> T,
+) -> Decoded<T> {
+    let mut c = Cells::new(table, row);
+    let v = cells(&mut c);
     let extra = c.extra();
-    let rec = match (household_id, region_code) {
-        (Some(household_id), Some(region_code)) => Some(Household {
-            household_id,
-            region_code,
-            area,
-            savings,
-            houses,
-            vehicles,
-            address,
-            extra,
-        }),
-        _ => None,
-    };
-    c.finish(rec)
+    c.finish(v.map(|v| own(v, extra)))
 }
 
 /// `persons.csv` row, with the ID number checked against birth date and sex.
 pub fn person(row: &RawRow<'_>) -> Decoded<Person> {
-    let mut c = Cells::new(Table::Persons, row);
-    let view = person_cells(&mut c);
-    let extra = c.extra();
-    c.finish(view.map(|v| {
-        let mut p = v.into_owned();
+    owned(Table::Persons, row, person_cells, |p, extra| {
+        let mut p = Person {
+            extra,
+            ..p.into_owned()
+        };
         p.id_number.make_ascii_uppercase();
-        p.extra = extra;
         p
-    }))
+    })
 }
 
 /// A `persons.csv` row decoded as [`person`] decodes it — the same rules, the same
 /// problems — with its texts left in the row (the ID number as written, no `extra`):
 /// for readers that keep none of them.
 pub fn person_view<'r>(row: &'r RawRow<'r>) -> Decoded<Person<&'r str>> {
-    let mut c = Cells::new(Table::Persons, row);
-    let view = person_cells(&mut c);
-    c.finish(view)
+    view(Table::Persons, row, person_cells)
 }
 
 /// The cells of a person's row: every field read (each problem noted in `c`), then the
@@ -215,9 +252,22 @@ fn person_cells<'r>(c: &mut Cells<'r>) -> Option<Person<&'r str>> {
 
 /// `hospital_stays.csv` row.
 pub fn stay(row: &RawRow<'_>) -> Decoded<HospitalStay> {
-    let mut c = Cells::new(Table::HospitalStays, row);
-    let stay_id = c.get(0, field::id);
-    let person_id = c.get(1, field::id);
+    owned(Table::HospitalStays, row, stay_cells, |s, extra| {
+        HospitalStay {
+            extra,
+            ..s.into_owned()
+        }
+    })
+}
+
+/// A `hospital_stays.csv` row decoded as [`stay`] decodes it, its ids left in the row.
+pub fn stay_view<'r>(row: &'r RawRow<'r>) -> Decoded<HospitalStay<&'r str>> {
+    view(Table::HospitalStays, row, stay_cells)
+}
+
+fn stay_cells<'r>(c: &mut Cells<'r>) -> Option<HospitalStay<&'r str>> {
+    let stay_id = c.get(0, field::id_str);
+    let person_id = c.get(1, field::id_str);
     let admit_date = c.get(2, field::date);
     let discharge_date = c.get(3, field::date);
     let hospital_level = c.get(4, |s| {
@@ -226,44 +276,21 @@ pub fn stay(row: &RawRow<'_>) -> Decoded<HospitalStay> {
     let in_district = c.get(5, field::bool);
     let total_cost = c.get(6, field::money);
     let covered_cost = c.get(7, field::money);
-    let extra = c.extra();
-    let (
-        Some(stay_id),
-        Some(person_id),
-        Some(admit_date),
-        Some(discharge_date),
-        Some(hospital_level),
-        Some(in_district),
-        Some(total_cost),
-        Some(covered_cost),
-    ) = (
-        stay_id,
-        person_id,
-        admit_date,
-        discharge_date,
-        hospital_level,
-        in_district,
-        total_cost,
-        covered_cost,
-    )
-    else {
-        return c.finish(None);
-    };
     let s = HospitalStay {
-        stay_id,
-        person_id,
-        admit_date,
-        discharge_date,
-        hospital_level,
-        in_district,
-        total_cost,
-        covered_cost,
-        extra,
+        stay_id: stay_id?,
+        person_id: person_id?,
+        admit_date: admit_date?,
+        discharge_date: discharge_date?,
+        hospital_level: hospital_level?,
+        in_district: in_district?,
+        total_cost: total_cost?,
+        covered_cost: covered_cost?,
+        extra: Extra::new(),
     };
     for (column, kind) in field::check_stay(&s) {
         c.problem(column, kind);
     }
-    c.finish(Some(s))
+    Some(s)
 }
 
 /// `events.csv` row.

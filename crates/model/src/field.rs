@@ -219,7 +219,7 @@ pub fn check_person<S>(p: &Person<S>, facts: IdFacts) -> Vec<(&'static str, Prob
 }
 
 /// Row rules of a hospital stay: covered ≤ total, discharge not before admission.
-pub fn check_stay(s: &HospitalStay) -> Vec<(&'static str, ProblemKind)> {
+pub fn check_stay<S>(s: &HospitalStay<S>) -> Vec<(&'static str, ProblemKind)> {
     let mut out = Vec::new();
     if s.covered_cost > s.total_cost {
         out.push(("covered_cost", ProblemKind::CoveredAboveTotal));

@@ -12,22 +12,39 @@ use crate::{
 /// Columns outside the format, kept aside as (column, value).
 pub type Extra = Vec<(String, String)>;
 
-/// 户: one row of `households.csv`.
+/// 户: one row of `households.csv`. `S` holds its texts, as in [`Person`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Household {
-    pub household_id: String,
+pub struct Household<S = String> {
+    pub household_id: S,
     pub region_code: RegionCode,
     pub area: Option<Area>,
     pub savings: Option<Fen>,
     pub houses: Option<u32>,
     pub vehicles: Option<u32>,
-    pub address: Option<String>,
+    pub address: Option<S>,
     pub extra: Extra,
+}
+
+impl Household<&str> {
+    /// The record of this view, its texts made strings.
+    pub fn into_owned(self) -> Household {
+        Household {
+            household_id: self.household_id.to_owned(),
+            region_code: self.region_code,
+            area: self.area,
+            savings: self.savings,
+            houses: self.houses,
+            vehicles: self.vehicles,
+            address: self.address.map(str::to_owned),
+            extra: self.extra,
+        }
+    }
 }
 
 /// One row of `persons.csv`. `S` holds its texts: `String` in a record; `&str`, the
 /// row's own cells, for a reader that keeps none of them (the evaluation's fast load
-/// decodes millions of rows without making a string of any: `decode::person_view`).
+/// decodes millions of rows without making a string of any: `decode::person_view`,
+/// and likewise for households and stays).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Person<S = String> {
     pub person_id: S,
@@ -82,11 +99,12 @@ impl Person<&str> {
     }
 }
 
-/// One medical-insurance settlement (医保结算) of `hospital_stays.csv`.
+/// One medical-insurance settlement (医保结算) of `hospital_stays.csv`. `S` holds its
+/// ids, as in [`Person`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HospitalStay {
-    pub stay_id: String,
-    pub person_id: String,
+pub struct HospitalStay<S = String> {
+    pub stay_id: S,
+    pub person_id: S,
     pub admit_date: Date,
     pub discharge_date: Date,
     pub hospital_level: HospitalLevel,
@@ -95,6 +113,23 @@ pub struct HospitalStay {
     /// 政策范围内费用, never above `total_cost`.
     pub covered_cost: Fen,
     pub extra: Extra,
+}
+
+impl HospitalStay<&str> {
+    /// The record of this view, its ids made strings.
+    pub fn into_owned(self) -> HospitalStay {
+        HospitalStay {
+            stay_id: self.stay_id.to_owned(),
+            person_id: self.person_id.to_owned(),
+            admit_date: self.admit_date,
+            discharge_date: self.discharge_date,
+            hospital_level: self.hospital_level,
+            in_district: self.in_district,
+            total_cost: self.total_cost,
+            covered_cost: self.covered_cost,
+            extra: self.extra,
+        }
+    }
 }
 
 /// A signal from another department (`events.csv`).

@@ -31,8 +31,8 @@ pub struct HouseholdRow {
     vehicles: Option<i64>,
 }
 
-impl From<&Household> for HouseholdRow {
-    fn from(h: &Household) -> Self {
+impl<S> From<&Household<S>> for HouseholdRow {
+    fn from(h: &Household<S>) -> Self {
         HouseholdRow {
             region: h.region_code,
             area: h.area,
@@ -128,8 +128,8 @@ impl StayRow {
         &self.id
     }
 
-    /// Stay `s` of person number `person`.
-    pub fn new(s: &HospitalStay, person: u32) -> Self {
+    /// Stay `s` (a record or a view) of person number `person`.
+    pub fn new<S: AsRef<str>>(s: &HospitalStay<S>, person: u32) -> Self {
         StayRow {
             person,
             admit_date: s.admit_date,
@@ -138,7 +138,7 @@ impl StayRow {
             in_district: s.in_district,
             total_cost: s.total_cost.0,
             covered_cost: s.covered_cost.0,
-            id: s.stay_id.as_str().into(),
+            id: Id::new(s.stay_id.as_ref()),
         }
     }
 }

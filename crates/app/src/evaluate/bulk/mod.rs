@@ -108,8 +108,8 @@ pub fn load(
         let mut cursor = 0;
         let index = &person_index;
         move |row: &RawRow<'_>| {
-            let s = decode::stay(row).ok()?;
-            let person = index.find(&s.person_id, &mut cursor)?;
+            let s = decode::stay_view(row).ok()?;
+            let person = index.find(s.person_id, &mut cursor)?;
             Some(StayRow::new(&s, person))
         }
     })?;
@@ -186,9 +186,8 @@ fn households_of(
 ) -> Result<(Vec<Id>, Vec<HouseholdRow>), GiveWay> {
     columns_of(tables, Table::Households, progress, || {
         |row: &RawRow<'_>| {
-            let h = decode::household(row, regions).ok()?;
-            let row = HouseholdRow::from(&h);
-            Some((Id::new(&h.household_id), row))
+            let h = decode::household_view(row, regions).ok()?;
+            Some((Id::new(h.household_id), HouseholdRow::from(&h)))
         }
     })
 }

@@ -1,11 +1,43 @@
-//! `decode::person_view` decodes a person's row as `decode::person` does — it accepts
-//! exactly the rows `person` accepts, with the same problems, and reads the same values
-//! — without making strings of its texts.
+//! The decoders' views (`decode::person_view`, `household_view`, `stay_view`) decode a
+//! row as the record decoders do — they accept exactly the rows the record decoders
+//! accept, with the same problems, and read the same values — without making strings of
+//! its texts.
 
-use minsheng_interchange::decode::{person, person_view};
+use minsheng_interchange::decode::{
+    household, household_view, person, person_view, stay, stay_view,
+};
 use minsheng_interchange::source::{Header, RawRow, split_unquoted};
 use minsheng_model::{Date, Sex, idnumber};
 use proptest::prelude::*;
+
+/// A header naming `n` columns in the table's order.
+fn header(n: usize) -> Header {
+    Header {
+        index: (0..n).map(Some).collect(),
+        width: n,
+        ..Header::default()
+    }
+}
+
+/// Calls `f` with the one row of `line` under `header`.
+fn with_row<E>(
+    line: &str,
+    header: &Header,
+    mut f: impl FnMut(&RawRow<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut seen = 0;
+    let done = split_unquoted(line, |record| {
+        seen += 1;
+        f(&RawRow {
+            line: 2,
+            index: 0,
+            record,
+            header,
+        })
+    });
+    assert_eq!(seen, 1, "one row in {line:?}");
+    done.expect("no bare carriage return")
+}
 
 /// One row's cells: for each column a few spellings, the first of them valid and picked
 /// most often (so that whole valid rows are common), the others valid or not.
@@ -83,22 +115,15 @@ proptest! {
         extra_column in any::<bool>(),
     ) {
         let n = cells.len();
-        let mut header = Header {
-            index: (0..n).map(Some).collect(),
-            width: n,
-            ..Header::default()
-        };
+        let mut header = header(n);
         let mut line = cells.join(",");
         if extra_column {
             header.unknown.push(("note".to_owned(), n));
             header.width += 1;
             line.push_str(",x");
         }
-        let mut seen = 0;
-        let done = split_unquoted(&line, |record| {
-            seen += 1;
-            let row = RawRow { line: 2, index: 0, record, header: &header };
-            match (person(&row), person_view(&row)) {
+        with_row(&line, &header, |row| {
+            match (person(row), person_view(row)) {
                 (Ok(p), Ok(v)) => {
                     prop_assert_eq!(p.extra.len(), usize::from(extra_column));
                     prop_assert!(v.extra.is_empty());
@@ -111,29 +136,16 @@ proptest! {
                 (p, v) => prop_assert!(false, "person {p:?} but view {v:?}"),
             }
             Ok(())
-        });
-        done.expect("no bare carriage return")?;
-        prop_assert_eq!(seen, 1);
+        })?;
     }
 }
 
 #[test]
 fn a_valid_row_is_read_whole() {
-    let header = Header {
-        index: (0..19).map(Some).collect(),
-        width: 19,
-        ..Header::default()
-    };
     let line = "P00000002,H0000001,510722199406176768,王艳春,F,1994-06-17,spouse,0,none,full,\
                 employed,5658.14,0.00,,0.00,none,true,false,";
-    split_unquoted(line, |record| {
-        let row = RawRow {
-            line: 2,
-            index: 0,
-            record,
-            header: &header,
-        };
-        let v = person_view(&row).unwrap();
+    with_row(line, &header(19), |row| {
+        let v = person_view(row).unwrap();
         assert_eq!(
             (v.person_id, v.household_id, v.name),
             ("P00000002", "H0000001", "王艳春")
@@ -152,6 +164,48 @@ fn a_valid_row_is_read_whole() {
         assert_eq!((v.capable_supporter, v.orphan), (Some(true), Some(false)));
         Ok::<(), ()>(())
     })
-    .unwrap()
     .unwrap();
+}
+
+#[test]
+fn household_and_stay_views_agree_with_their_records() {
+    let regions = minsheng_interchange::regions::default_table();
+    let households = [
+        "H1,510722107225,rural,560935.21,1,1,石安镇小桥村3组34号",
+        " H2 ,510781006004,urban,,0,,",
+        "H3,510722107225,castle,1.00,1,1,x",
+        "H 4,5107,rural,1.00,1000,1,",
+        ",510722107225,,,,,",
+    ];
+    let stays = [
+        "S1,P1,2023-10-15,2023-11-01,3,false,41401.37,29891.78",
+        "S2,P1,2023-10-15,2023-10-14,1,true,10.00,20.00",
+        "S3,,2023-10-15,bad,9,maybe,x,",
+    ];
+    let mut accepted = [0, 0];
+    for (rows, n, k) in [(&households[..], 7, 0), (&stays[..], 8, 1)] {
+        let header = header(n);
+        for line in rows {
+            with_row(line, &header, |row| {
+                let (agree, ok) = if k == 0 {
+                    match (household(row, &regions), household_view(row, &regions)) {
+                        (Ok(h), Ok(v)) => (h == v.into_owned(), true),
+                        (Err(a), Err(b)) => (a == b, false),
+                        _ => (false, false),
+                    }
+                } else {
+                    match (stay(row), stay_view(row)) {
+                        (Ok(s), Ok(v)) => (s == v.into_owned(), true),
+                        (Err(a), Err(b)) => (a == b, false),
+                        _ => (false, false),
+                    }
+                };
+                assert!(agree, "{line}");
+                accepted[k] += usize::from(ok);
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        }
+    }
+    assert_eq!(accepted, [2, 1], "valid rows among the examples");
 }
