@@ -64,11 +64,7 @@ pub fn opt_id_str(s: &str) -> FieldResult<Option<&str>> {
     }
 }
 
-pub fn text(s: &str) -> FieldResult<String> {
-    required(s).map(str::to_owned)
-}
-
-/// [`text`] without making a string of it: the trimmed cell.
+/// A required text: the trimmed cell.
 #[inline]
 pub fn text_str(s: &str) -> FieldResult<&str> {
     required(s)
@@ -160,14 +156,8 @@ pub fn opt_code<T>(
         .transpose()
 }
 
-/// An 18-character ID number, normalised (final `x` → `X`), with the facts it encodes.
-pub fn id_number(s: &str) -> FieldResult<(String, IdFacts)> {
-    let (t, facts) = id_number_str(s)?;
-    Ok((t.to_ascii_uppercase(), facts))
-}
-
-/// [`id_number`] without making the normalised number: the trimmed cell (a final `x`
-/// not yet upper-case) and the facts it encodes.
+/// An 18-character ID number: the trimmed cell (a final `x` not made upper-case: a
+/// record's decoder normalises it) and the facts it encodes.
 #[inline]
 pub fn id_number_str(s: &str) -> FieldResult<(&str, IdFacts)> {
     let t = required(s)?;
