@@ -79,6 +79,7 @@ impl PersonRow {
         self.relation == Relation::Head
     }
 
+    /// The day of death, if the row names one.
     pub fn deceased_on(&self) -> Option<Date> {
         self.deceased_on
     }

@@ -13,9 +13,8 @@
 
 use super::files::{TableFile, with_piece_buffer};
 use super::ids::{Key, SortedIds};
-use super::{GiveWay, give_way};
+use super::{GiveWay, give_way, person_row};
 use crate::import::{Phase, Progress};
-use minsheng_interchange::decode;
 use minsheng_interchange::source::RawRow;
 use minsheng_model::{Date, Id, field};
 use minsheng_policy::frame::{PersonRow, Persons, counted_in};
@@ -244,12 +243,9 @@ fn decode_stretch(
         let decoded = file.each_row(
             buf,
             false,
-            |row: &RawRow<'_>| {
-                let p = decode::person_view(row).ok()?;
-                let household = index.find(p.household_id, &mut cursor)?;
-                Some((Id::new(p.person_id), PersonRow::new(&p, household)))
-            },
+            |row: &RawRow<'_>| person_row(row, index, &mut cursor),
             |(id, row): (Id, PersonRow)| {
+                // Numbered in the batch; the chunk's columns take `local` below.
                 let household = row.household as usize;
                 let in_turn = households.contains(&household)
                     && last.is_none_or(|l| household > l || (household == l && id > last_id));

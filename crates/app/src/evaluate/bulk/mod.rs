@@ -210,11 +210,7 @@ fn persons_of(
     // grouped by household: the cursor finds it without a search).
     let (person_ids, persons) = columns_of(tables, Table::Persons, progress, || {
         let mut cursor = 0;
-        move |row: &RawRow<'_>| {
-            let p = decode::person_view(row).ok()?;
-            let household = household_index.find(p.household_id, &mut cursor)?;
-            Some((Id::new(p.person_id), PersonRow::new(&p, household)))
-        }
+        move |row: &RawRow<'_>| person_row(row, household_index, &mut cursor)
     })?;
     let mut heads = vec![0u32; household_index.len()];
     for p in &persons {
@@ -224,6 +220,19 @@ fn persons_of(
         return give_way("a household without exactly one head");
     }
     Ok(People::Rows(person_ids, persons))
+}
+
+/// The person of `row` (decoded by the import's rules, no string made) with their
+/// household found in `households` from `cursor`: their id and frame row, the household
+/// numbered in the batch.
+fn person_row(
+    row: &RawRow<'_>,
+    households: &SortedIds<'_>,
+    cursor: &mut usize,
+) -> Option<(Id, PersonRow)> {
+    let p = decode::person_view(row).ok()?;
+    let household = households.find(p.household_id, cursor)?;
+    Some((Id::new(p.person_id), PersonRow::new(&p, household)))
 }
 
 /// The rows of `table` (none when the batch has no such file) through decoders made by
